@@ -1,0 +1,5 @@
+import sys
+
+from my_init.main import main
+
+sys.exit(main())

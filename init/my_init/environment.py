@@ -1,0 +1,231 @@
+"""The container environment: /etc/container_environment (one file per variable) and its
+dumps /etc/container_environment.sh and .json.
+
+Works on bytes so that names and values that are not UTF-8 survive the round trip.
+Values are never logged: they are often secrets.
+"""
+
+import errno
+import grp
+import os
+
+DIRECTORY = b"/etc/container_environment"
+SHELL_DUMP = b"/etc/container_environment.sh"
+JSON_DUMP = b"/etc/container_environment.json"
+PROFILE_LINK = b"/etc/profile.d/container_environment.sh"
+DUMP_GROUP = "docker_env"
+DIRECTORY_MODE = 0o700
+DUMP_MODE = 0o640
+# Left out of the dumps on purpose: they belong to whichever user reads them
+# (multi-user containers, upstream phusion/baseimage-docker#86).
+PER_USER_NAMES = frozenset((b"HOME", b"USER", b"GROUP", b"UID", b"GID", b"SHELL"))
+TEMP_PREFIX = b".my_init-tmp."
+SHELL_NAME_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def shell_name(name):
+    """A name the shell accepts in `export NAME=...`: other bytes become `_`."""
+    cleaned = bytes(c if c in SHELL_NAME_BYTES else 0x5F for c in name)
+    return b"_" + cleaned if cleaned[:1].isdigit() else cleaned
+
+
+def shell_quote(value):
+    """Single-quote for sh. Written out rather than shlex.quote, which works on str and
+    imports re: this runs in PID 1 at every boot, on bytes."""
+    return b"'" + value.replace(b"'", b"'\"'\"'") + b"'"
+
+
+def invalid_name_reason(name):
+    if not name:
+        return "empty name"
+    if b"=" in name:
+        return "'=' in name"
+    if b"\0" in name:
+        return "NUL in name"
+    return None
+
+
+class ContainerEnvironment:
+    def __init__(self, log):
+        self.log = log
+        # A non-root init meets the same refusal at every re-import: say it once per kind.
+        self.warned = set()
+
+    def _warn_once(self, path, action, error):
+        if action in self.warned:
+            return
+        self.warned.add(action)
+        what = "import" if action == "read" else "export"
+        self.log.warn("cannot %s %s (%s); container environment %s skipped"
+                      % (action, os.fsdecode(path), error.strerror, what))
+
+    # -- import -------------------------------------------------------------------
+
+    def read_directory(self):
+        """The variables defined in the directory, as {name: value} bytes. Bad entries are
+        skipped with a warning naming the file."""
+        try:
+            names = sorted(os.listdir(DIRECTORY))
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            self._warn_once(DIRECTORY, "read", error)
+            return {}
+        variables = {}
+        for name in names:
+            if name.startswith(TEMP_PREFIX):
+                continue
+            path = DIRECTORY + b"/" + name
+            reason = invalid_name_reason(name)
+            if reason is None:
+                try:
+                    with open(path, "rb") as file:
+                        value = file.read()
+                except IsADirectoryError:
+                    reason = "a directory"
+                except OSError as error:
+                    self._warn_once(path, "read", error)
+                    continue
+            if reason is None and b"\0" in value:
+                reason = "NUL in value"
+            if reason is not None:
+                self.log.warn("%s: %s, not an environment variable; skipped"
+                              % (os.fsdecode(path), reason))
+                continue
+            # Text files usually end with a newline that is not part of the value.
+            variables[name] = value[:-1] if value.endswith(b"\n") else value
+        return variables
+
+    def import_variables(self, clear, override):
+        """Load the directory into os.environ. `clear` drops variables whose file is gone
+        (after a startup script); per-user names are always kept."""
+        variables = self.read_directory()
+        environ = os.environb
+        if clear:
+            for name in [n for n in environ if n not in PER_USER_NAMES and n not in variables]:
+                del environ[name]
+        for name, value in variables.items():
+            if override or name not in environ:
+                environ[name] = value
+
+    # -- export -------------------------------------------------------------------
+
+    def export_variables(self, to_directory):
+        """Write the current environment to the directory (if asked) and to the dumps.
+        Stops at the first refusal: what cannot be written once will not be later."""
+        if "write" in self.warned or not self._ensure_directory():
+            return
+        environ = dict(os.environb)
+        dumped = {n: v for n, v in environ.items() if n not in PER_USER_NAMES}
+        group = self._dump_group()
+        if to_directory:
+            existing = set(self._directory_entries())
+            for name, value in dumped.items():
+                if b"/" in name or name in (b".", b".."):
+                    self.log.warn("variable %r cannot be a file name in %s; not written"
+                                  % (os.fsdecode(name), os.fsdecode(DIRECTORY)))
+                    continue
+                path = DIRECTORY + b"/" + name
+                if name in existing and self._same_content(path, value):
+                    continue
+                if not self._write_atomically(path, value, group):
+                    return
+        shell = b"".join(b"export %s=%s\n" % (shell_name(n), shell_quote(v))
+                         for n, v in sorted(dumped.items()))
+        if (self._write_atomically(SHELL_DUMP, shell, group)
+                and self._write_atomically(JSON_DUMP, self._json(environ), group)):
+            self._link_profile()
+
+    @staticmethod
+    def _json(environ):
+        import json  # only here: json imports re, which PID 1 otherwise never needs
+
+        text = {os.fsdecode(n): os.fsdecode(v) for n, v in environ.items()}
+        return json.dumps(text, sort_keys=True).encode("ascii")
+
+    def _ensure_directory(self):
+        try:
+            os.mkdir(DIRECTORY, DIRECTORY_MODE)
+        except FileExistsError:
+            return True
+        except OSError as error:
+            self._warn_once(DIRECTORY, "write", error)
+            return False
+        return True
+
+    def _directory_entries(self):
+        try:
+            return os.listdir(DIRECTORY)
+        except OSError:
+            return []
+
+    @staticmethod
+    def _same_content(path, value):
+        try:
+            with open(path, "rb") as file:
+                current = file.read()
+        except OSError:
+            return False
+        return current == value or current == value + b"\n"
+
+    def _dump_group(self):
+        try:
+            return grp.getgrnam(DUMP_GROUP).gr_gid
+        except KeyError:
+            return None
+
+    def _write_atomically(self, path, data, group):
+        """Write to a temp file beside `path`, then rename over it: readers and a crash
+        never see half a file. A file that exists keeps its mode and owner (users may
+        relax them); a new one gets 0640 and the docker_env group."""
+        directory, _, name = path.rpartition(b"/")
+        temp = directory + b"/" + TEMP_PREFIX + name
+        try:
+            current = os.stat(path)
+        except FileNotFoundError:
+            current = None
+        except OSError as error:
+            self._warn_once(path, "write", error)
+            return False
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW,
+                         0o600)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                if current is not None:
+                    self._chown(fd, current.st_uid, current.st_gid)
+                    os.fchmod(fd, current.st_mode & 0o7777)
+                else:
+                    if group is not None:
+                        self._chown(fd, -1, group)
+                    os.fchmod(fd, DUMP_MODE)
+            finally:
+                os.close(fd)
+            os.replace(temp, path)
+        except OSError as error:
+            self._warn_once(path, "write", error)
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+            return False
+        return True
+
+    @staticmethod
+    def _chown(fd, uid, gid):
+        try:
+            os.fchown(fd, uid, gid)
+        except PermissionError:
+            pass  # not root: the file stays ours, which is all a non-root init can do
+
+    def _link_profile(self):
+        """Login shells source the .sh dump through /etc/profile.d, as upstream set up."""
+        try:
+            os.symlink(SHELL_DUMP, PROFILE_LINK)
+        except FileExistsError:
+            pass
+        except OSError as error:
+            if error.errno != errno.ENOENT:  # no /etc/profile.d: nothing to link into
+                self._warn_once(PROFILE_LINK, "write", error)

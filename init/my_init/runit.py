@@ -1,0 +1,105 @@
+"""Booting runit (runsvdir on /etc/service) and stopping its services.
+
+Stopping: runsvdir is killed first, so no runsv is restarted behind our back; its runsv
+processes are then our children. `sv exit` tells each runsv to stop its
+service and exit (runit's own stage-3 command). A runsv too young to have opened its
+control pipe (upstream issue #315) gets SIGTERM, which runsv treats as that same exit
+command. Completion is seen in SIGCHLD events; no status polling.
+"""
+
+import os
+import signal
+import time
+
+from my_init.spawn import SpawnError
+from my_init.supervisor import exit_code
+
+SERVICE_DIRECTORY = "/etc/service"
+# A forked runsvdir child is still called runsvdir until it has exec'd runsv.
+SUPERVISOR_NAMES = ("runsv", "runsvdir")
+
+
+def start_runit(supervisor, log):
+    log.info("Booting runit daemon...")
+    pid = supervisor.start(["runsvdir", "-P", SERVICE_DIRECTORY])
+    log.info("Runit started as PID %d" % pid)
+    return pid
+
+
+def service_directories():
+    try:
+        names = sorted(os.listdir(SERVICE_DIRECTORY))
+    except OSError:
+        return []
+    paths = (os.path.join(SERVICE_DIRECTORY, name) for name in names if not name.startswith("."))
+    return [path for path in paths if os.path.isdir(path)]
+
+
+def child_pids():
+    """PIDs whose parent is this process (the kernel's list; a /proc scan if absent)."""
+    own = os.getpid()
+    try:
+        with open("/proc/%d/task/%d/children" % (own, own), "rb") as file:
+            return [int(pid) for pid in file.read().split()]
+    except FileNotFoundError:
+        pass
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry, "rb") as file:
+                    fields = file.read().rpartition(b")")[2].split()
+            except OSError:
+                continue
+            if int(fields[1]) == own:
+                pids.append(int(entry))
+    return pids
+
+
+def process_name(pid):
+    try:
+        with open("/proc/%d/comm" % pid, "rb") as file:
+            return file.read().strip().decode("ascii", "replace")
+    except OSError:
+        return None
+
+
+def run_sv(supervisor, command, services, deadline, log):
+    """`sv COMMAND SERVICE...` as an argv. Returns True if sv reported success for all."""
+    try:
+        status = supervisor.run(["sv", command] + services, deadline=deadline)
+    except SpawnError as error:
+        log.warn(str(error))
+        return False
+    return status is not None and exit_code(status) == 0
+
+
+def stop_runit(supervisor, runsvdir_pid, deadline, log):
+    """Stop every service and runit itself by the deadline; services still running then
+    are killed through `sv kill`. Returns True if all stopped cleanly."""
+    log.info("Shutting down runit daemon (PID %d)..." % runsvdir_pid)
+    if not supervisor.has_exited(runsvdir_pid):
+        # Not SIGTERM: runsvdir only acts on it when its scan loop next wakes, up to 5 s
+        # later. It holds no state; its runsv processes live on as our children.
+        supervisor.kill(runsvdir_pid, signal.SIGKILL)
+        supervisor.wait_until(lambda: supervisor.has_exited(runsvdir_pid), deadline)
+    supervisor.release(runsvdir_pid)
+
+    runsv_pids = [pid for pid in child_pids() if process_name(pid) in SUPERVISOR_NAMES]
+    services = service_directories()
+    if not runsv_pids:
+        return True
+    for pid in runsv_pids:
+        supervisor.watch(pid)
+    if not (services and run_sv(supervisor, "exit", services, deadline, log)):
+        log.debug("not every runsv took `sv exit`; sending them SIGTERM")
+        for pid in runsv_pids:
+            supervisor.kill(pid, signal.SIGTERM)
+    stopped = supervisor.wait_until(
+        lambda: all(supervisor.has_exited(pid) for pid in runsv_pids), deadline)
+    if not stopped and services:
+        log.warn("runit services still running after KILL_PROCESS_TIMEOUT; sending SIGKILL")
+        run_sv(supervisor, "kill", services, time.monotonic() + 1.0, log)
+    for pid in runsv_pids:
+        supervisor.release(pid)
+    return stopped

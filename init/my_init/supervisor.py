@@ -1,0 +1,174 @@
+"""The event loop of PID 1: wait for a signal, reap zombies, forward signals.
+
+All handled signals are blocked and taken one at a time with sigtimedwait, so there is
+no handler re-entrancy and every wait has an exact deadline instead of a polling loop.
+"""
+
+import os
+import signal
+import time
+
+from my_init import signals
+from my_init.spawn import spawn
+
+# After SIGKILL a process is gone as soon as the kernel runs it; this only bounds the
+# wait for one stuck in uninterruptible sleep.
+KILL_GRACE = 1.0
+
+
+def exit_code(status):
+    """A wait status as a shell would report it: the exit code, or 128+N for signal N."""
+    code = os.waitstatus_to_exitcode(status)
+    return 128 - code if code < 0 else code
+
+
+class Supervisor:
+    def __init__(self, log, handled, signal_process_group=False):
+        self.log = log
+        self.handled = handled
+        self.signal_process_group = signal_process_group
+        # Exit statuses of the children someone waits for; nothing else is kept, so
+        # reaping any number of orphans does not grow these tables.
+        self.watched = set()
+        self.exited = {}
+        # The child that receives forwarded signals: the main command, or the startup
+        # script / hook currently running in the foreground.
+        self.foreground = None
+        self.foreground_is_group = False
+        self.stop_signal = None
+        self.stop_time = None  # monotonic time of the first stop signal
+
+    # -- children ---------------------------------------------------------------
+
+    def start(self, argv, foreground=False, own_process_group=False):
+        pid = spawn(argv, own_process_group=own_process_group,
+                    take_terminal=own_process_group and foreground)
+        self.watch(pid)
+        if foreground:
+            self.foreground = pid
+            self.foreground_is_group = own_process_group and self.signal_process_group
+        return pid
+
+    def watch(self, pid):
+        """Keep the exit status of `pid` (a child, or soon one by re-parenting)."""
+        self.watched.add(pid)
+
+    def has_exited(self, pid):
+        return pid in self.exited
+
+    def release(self, pid):
+        """Forget a watched child and return its wait status (None if still running)."""
+        self.watched.discard(pid)
+        if self.foreground == pid:
+            self.foreground = None
+        return self.exited.pop(pid, None)
+
+    def reap_zombies(self):
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if pid in self.watched:
+                self.exited[pid] = status
+            else:
+                self.log.debug("reaped orphan PID %d (status %d)" % (pid, exit_code(status)))
+
+    def has_children(self):
+        try:  # WNOWAIT: only look; zombies stay for reap_zombies to account for
+            os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return False
+        return True
+
+    # -- signals ----------------------------------------------------------------
+
+    def forward(self, signum):
+        pid = self.foreground
+        if pid is None or pid in self.exited:
+            self.log.debug("%s: no main command to pass it to" % signals.describe(signum))
+            return
+        try:
+            if self.foreground_is_group:
+                os.killpg(pid, signum)
+            else:
+                os.kill(pid, signum)
+            self.log.debug("passed %s to PID %d" % (signals.describe(signum), pid))
+        except ProcessLookupError:
+            pass
+
+    def wait_and_forward_signal(self, timeout):
+        """Take one signal (waiting at most `timeout` seconds, None = forever) and act on it."""
+        if timeout is None:
+            info = signal.sigwaitinfo(self.handled)
+        else:
+            info = signal.sigtimedwait(self.handled, max(timeout, 0.0))
+            if info is None:
+                return
+        signum = info.si_signo
+        if signum == signal.SIGCHLD:
+            self.reap_zombies()
+            return
+        if signum in signals.SHUTDOWN and self.stop_signal is None:
+            self.stop_signal = signum
+            self.stop_time = time.monotonic()
+            self.log.info("%s received, shutting down" % signals.describe(signum))
+        self.forward(signum)
+
+    def wait_until(self, done, deadline=None):
+        """Handle signals until done() is true (True) or the monotonic deadline passes (False)."""
+        self.reap_zombies()
+        while not done():
+            if deadline is None:
+                self.wait_and_forward_signal(None)
+                continue
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            self.wait_and_forward_signal(remaining)
+        return True
+
+    def stop_requested(self):
+        return self.stop_signal is not None
+
+    # -- running a child to completion -------------------------------------------
+
+    def kill(self, pid, signum=signal.SIGKILL):
+        try:
+            if self.foreground == pid and self.foreground_is_group:
+                os.killpg(pid, signum)
+            else:
+                os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def wait_for(self, pid, deadline=None, stop_grace=None):
+        """Wait for a watched child. If a stop is requested meanwhile (the signal has
+        already been forwarded to it) it gets `stop_grace` more seconds; past the
+        deadline or the grace it is killed. Returns its wait status (None if it
+        could not even be killed)."""
+        stop_deadline = None
+        while True:
+            if stop_grace is not None and stop_deadline is None and self.stop_requested():
+                stop_deadline = time.monotonic() + stop_grace
+            limits = [d for d in (deadline, stop_deadline) if d is not None]
+            limit = min(limits) if limits else None
+            watching_stop = stop_grace is not None and stop_deadline is None
+            finished = self.wait_until(
+                lambda: pid in self.exited or (watching_stop and self.stop_requested()), limit)
+            if pid in self.exited:
+                return self.release(pid)
+            if finished:
+                continue  # a stop arrived: loop to start its grace period
+            self.log.warn("PID %d did not exit in time; sending SIGKILL" % pid)
+            self.kill(pid)
+            self.wait_until(lambda: pid in self.exited, time.monotonic() + KILL_GRACE)
+            return self.release(pid)
+
+    def run(self, argv, deadline=None, stop_grace=None, own_process_group=False):
+        """Start argv in the foreground and wait for it (see wait_for). Returns the wait
+        status. Raises SpawnError if it cannot be executed."""
+        pid = self.start(argv, foreground=True, own_process_group=own_process_group)
+        return self.wait_for(pid, deadline, stop_grace)

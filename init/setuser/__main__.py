@@ -1,0 +1,5 @@
+import sys
+
+from setuser.main import main
+
+sys.exit(main())
