@@ -92,10 +92,12 @@ class InitRun:
 
     def __init__(self, variant, tmp_path):
         self.variant = variant
-        self.etc = tmp_path / "etc"
+        self.upper = tmp_path / "upper"
         self.work = tmp_path / "work"
-        self.etc.mkdir()
-        self.work.mkdir()
+        self.etc = self.upper / "etc"
+        self.sbin = self.upper / "sbin"  # seen as /usr/sbin
+        for directory in (self.etc, self.sbin, self.work / "etc", self.work / "sbin"):
+            directory.mkdir(parents=True)
         for name in OWN_DIRECTORIES:
             directory = self.etc / name
             directory.mkdir()
@@ -127,7 +129,7 @@ class InitRun:
             environment["LD_PRELOAD"] = preload
         init_argv = argv if argv is not None else self.variant.my_init()
         init_argv = list(init_argv) + list(args) + (["--"] + list(command) if command else [])
-        sandbox = [PYTHON, SANDBOX, str(self.etc), str(self.work)]
+        sandbox = [PYTHON, SANDBOX, str(self.upper), str(self.work)]
         if user is not None:
             entry = pwd.getpwnam(user)
             sandbox += ["--user", "%d:%d" % (entry.pw_uid, entry.pw_gid)]

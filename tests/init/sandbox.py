@@ -3,8 +3,9 @@
 Usage (as root, already inside `unshare --mount --propagation private`):
     sandbox.py UPPER WORK [--user UID:GID] [--no-pid-namespace] -- INIT_ARGV...
 
-/etc becomes an overlay of the host's /etc with UPPER on top, so everything the init
-or the test writes under /etc lands in UPPER and the host's /etc is never touched.
+/etc becomes an overlay of the host's /etc with UPPER/etc on top, and /usr/sbin one
+with UPPER/sbin, so everything the init or the test writes there lands in UPPER and the
+host's files are never touched.
 """
 
 import os
@@ -26,10 +27,12 @@ def main(argv):
         else:
             sys.exit("sandbox: unknown flag %s" % flag)
     command = rest[1:]
-    subprocess.run(
-        ["mount", "-t", "overlay", "overlay", "-o",
-         "lowerdir=/etc,upperdir=%s,workdir=%s" % (upper, work), "/etc"],
-        check=True)
+    for target, name in (("/etc", "etc"), ("/usr/sbin", "sbin")):
+        subprocess.run(
+            ["mount", "-t", "overlay", "overlay", "-o",
+             "lowerdir=%s,upperdir=%s/%s,workdir=%s/%s" % (target, upper, name, work, name),
+             target],
+            check=True)
     prefix = []
     if pid_namespace:
         prefix = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"]

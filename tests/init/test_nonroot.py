@@ -1,0 +1,40 @@
+"""my_init as a non-root user (docker run --user): what it cannot write is skipped with
+one warning, and it never crashes."""
+
+import signal
+import time
+
+from conftest import program
+
+
+def test_main_command_runs_as_nobody(init):
+    init.write("my_init.d/10-hello", "#!/bin/sh\necho script as $(id -u) >&2\n")
+    assert init.run(command=["sh", "-c", "id -u; exit 5"], user="nobody") == 5
+    assert init.stdout.strip() == "65534"
+    assert "script as 65534" in init.stderr
+    assert "Traceback" not in init.stderr
+
+
+def test_environment_it_cannot_access_gives_one_warning(init):
+    init.write("my_init.d/10-a", "#!/bin/sh\ntrue\n")
+    init.write("my_init.d/20-b", "#!/bin/sh\ntrue\n")
+    assert init.run(command=["true"], user="nobody", env={"FOO": "bar"}) == 0
+    warnings = [line for line in init.stderr.splitlines() if "WARNING" in line]
+    assert len([w for w in warnings if "import skipped" in w]) == 1, init.stderr
+    assert len([w for w in warnings if "export skipped" in w]) == 1, init.stderr
+    assert "Traceback" not in init.stderr
+
+
+def test_runit_mode_as_nobody_stops_on_term(init):
+    init.write("my_init.d/10-ready", "#!/bin/sh\ntouch /tmp/ignored 2>/dev/null; echo ready >&2\n")
+    init.start(user="nobody", env={"KILL_PROCESS_TIMEOUT": "1", "KILL_ALL_PROCESSES_TIMEOUT": "1"})
+    init.init_pid()
+    time.sleep(0.5)
+    init.signal(signal.SIGTERM)
+    assert init.wait(timeout=20) == 0
+    assert "Traceback" not in init.stderr
+
+
+def test_orphans_reaped_as_nobody(init):
+    assert init.run(command=program("orphans") + ["100"], user="nobody", timeout=60) == 0
+    assert "zombies: 0" in init.stdout

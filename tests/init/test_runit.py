@@ -1,0 +1,102 @@
+"""runit mode: runsvdir boots /etc/service; a stop ends every service, those that ignore
+SIGTERM included, within the deadline, also right after boot."""
+
+import signal
+import time
+
+import pytest
+
+SERVICE = "#!/bin/sh\necho up >> /etc/%s.log\nexec sleep 1000\n"
+STUBBORN = "#!/bin/sh\ntrap '' TERM\necho up >> /etc/stubborn.log\nwhile :; do sleep 1; done\n"
+TIMEOUTS = {"KILL_PROCESS_TIMEOUT": "2", "KILL_ALL_PROCESSES_TIMEOUT": "2"}
+# The bound a stop must respect (both timeouts), plus start-up and slack of the test.
+STOP_BOUND = 2 + 2 + 3
+
+
+def add_services(init, names):
+    for name in names:
+        init.write("service/%s/run" % name, SERVICE % name)
+
+
+def wait_for_services(init, names, timeout=15):
+    for name in names:
+        init.wait_for_file("%s.log" % name, timeout)
+
+
+def stop_and_time(init):
+    started = time.monotonic()
+    init.signal(signal.SIGTERM)
+    code = init.wait(timeout=STOP_BOUND + 10)
+    return code, time.monotonic() - started
+
+
+def test_services_start_and_stop_cleanly(init):
+    names = ["alpha", "beta", "gamma"]
+    add_services(init, names)
+    init.start(env=TIMEOUTS)
+    wait_for_services(init, names)
+    code, elapsed = stop_and_time(init)
+    assert code == 0
+    assert "Runit started as PID" in init.stderr
+    assert "still running" not in init.stderr  # all stopped on SIGTERM, nothing killed
+    print("clean stop of 3 services: %.3f s" % elapsed)
+
+
+def test_service_ignoring_term_is_killed_within_the_deadline(init):
+    add_services(init, ["alpha", "beta"])
+    init.write("service/stubborn/run", STUBBORN)
+    init.start(env=TIMEOUTS)
+    wait_for_services(init, ["alpha", "beta", "stubborn"])
+    code, elapsed = stop_and_time(init)
+    assert code == 0
+    assert "runit services still running after KILL_PROCESS_TIMEOUT" in init.stderr
+    assert elapsed < STOP_BOUND, "stop took %.2f s" % elapsed
+    print("stop with a TERM-ignoring service (KILL_PROCESS_TIMEOUT=2): %.3f s" % elapsed)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.2, 1.0])
+def test_stop_right_after_boot(init, delay):
+    add_services(init, ["alpha", "beta", "gamma"])
+    init.write("my_init.d/99-booted", "#!/bin/sh\ntouch /etc/booted\n")
+    init.start(env=TIMEOUTS)
+    init.wait_for_file("booted")
+    time.sleep(delay)
+    code, elapsed = stop_and_time(init)
+    assert code == 0, init.stderr
+    assert elapsed < STOP_BOUND, "stop took %.2f s" % elapsed
+
+
+def test_service_with_log_service_stops(init):
+    init.write("service/logged/run", "#!/bin/sh\necho up >> /etc/logged.log\necho hello\nexec sleep 1000\n")
+    init.write("service/logged/log/run", "#!/bin/sh\nexec cat > /etc/logged.out\n")
+    init.start(env=TIMEOUTS)
+    init.wait_for_file("logged.log")
+    code, _ = stop_and_time(init)
+    assert code == 0
+    assert "still running" not in init.stderr
+    assert (init.etc / "logged.out").read_text() == "hello\n"
+
+
+def test_down_service_is_not_started(init):
+    add_services(init, ["alpha", "sleeper"])
+    init.write("service/sleeper/down", "", mode=0o644)
+    init.start(env=TIMEOUTS)
+    wait_for_services(init, ["alpha"])
+    time.sleep(0.3)
+    code, _ = stop_and_time(init)
+    assert code == 0
+    assert not (init.etc / "sleeper.log").exists()
+
+
+def test_runit_alongside_main_command(init):
+    add_services(init, ["alpha"])
+    assert init.run(command=["sh", "-c", "while [ ! -e /etc/alpha.log ]; do sleep 0.05; done; exit 4"],
+                    env=TIMEOUTS) == 4
+    assert "Shutting down runit daemon" in init.stderr
+
+
+def test_skip_runit_does_not_start_it(init):
+    add_services(init, ["alpha"])
+    assert init.run(args=["--skip-runit"], command=["sleep", "0.3"]) == 0
+    assert "Booting runit" not in init.stderr
+    assert not (init.etc / "alpha.log").exists()

@@ -1,0 +1,46 @@
+"""Not PID 1: my_init registers as a child subreaper, so orphans still come back to it,
+and warns when it cannot."""
+
+import subprocess
+
+import pytest
+
+# prctl() that always fails, preloaded into the init to simulate a kernel that refuses.
+FAILING_PRCTL = r"""
+#include <errno.h>
+int prctl(int option, ...) { errno = EPERM; return -1; }
+"""
+
+ORPHAN_PARENT = ("(sh -c 'echo $PPID > /etc/orphan-parent' &) ; sleep 0.3; "
+                 "echo $PPID > /etc/init-pid")
+
+
+def test_not_pid_1_becomes_subreaper_and_reaps_orphans(init):
+    assert init.run(args=["-v", "--skip-runit"], command=["sh", "-c", ORPHAN_PARENT],
+                    pid_namespace=False) == 0
+    assert "registered as a child subreaper" in init.stderr
+    # The orphan's parent, once its own parent exited, is the init: it was re-parented.
+    assert (init.etc / "orphan-parent").read_text() == (init.etc / "init-pid").read_text()
+    assert (init.etc / "init-pid").read_text().strip() != "1"
+
+
+@pytest.fixture(scope="session")
+def failing_prctl(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("prctl")
+    source = directory / "prctl.c"
+    source.write_text(FAILING_PRCTL)
+    library = directory / "failing_prctl.so"
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
+    return str(library)
+
+
+def test_warns_when_it_cannot_become_subreaper(init, failing_prctl):
+    assert init.run(args=["--skip-runit"], command=["true"], pid_namespace=False,
+                    preload=failing_prctl) == 0
+    assert "could not become a child subreaper" in init.stderr
+    assert "orphaned processes will not be reaped" in init.stderr
+
+
+def test_pid_1_does_not_warn(init):
+    assert init.run(args=["--skip-runit"], command=["true"]) == 0
+    assert "subreaper" not in init.stderr
