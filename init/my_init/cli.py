@@ -1,6 +1,5 @@
 """Command-line and environment options of my_init."""
 
-import getopt
 import os
 import sys
 
@@ -31,10 +30,24 @@ environment:
   SHUTDOWN_HOOK_TIMEOUT       seconds each pre/post-shutdown hook may run (1)
 """
 
-LONG_OPTIONS = [
-    "skip-startup-files", "skip-runit", "no-kill-all-on-exit", "enable-insecure-key",
-    "signal-process-group", "quiet", "verbose", "help", "version",
-]
+# Option spelling -> Options attribute set to True. Parsed here rather than with
+# argparse or getopt: both import gettext and re, over 1 MB that PID 1 would carry for
+# its whole life.
+FLAGS = {
+    "--skip-startup-files": "skip_startup_files",
+    "--skip-runit": "skip_runit",
+    "--no-kill-all-on-exit": "no_kill_all_on_exit",
+    "--enable-insecure-key": "enable_insecure_key",
+    "-g": "signal_process_group",
+    "--signal-process-group": "signal_process_group",
+    "--quiet": "quiet",
+    "-v": "verbose",
+    "--verbose": "verbose",
+    "-h": "help",
+    "--help": "help",
+    "-V": "version",
+    "--version": "version",
+}
 
 TIMEOUT_DEFAULTS = (
     ("kill_process_timeout", "KILL_PROCESS_TIMEOUT", 5.0),
@@ -51,7 +64,7 @@ class Options:
     def __init__(self):
         self.skip_startup_files = False
         self.skip_runit = False
-        self.kill_all_on_exit = True
+        self.no_kill_all_on_exit = False
         self.enable_insecure_key = False
         self.signal_process_group = False
         self.quiet = False
@@ -60,6 +73,12 @@ class Options:
         self.kill_process_timeout = 5.0
         self.kill_all_processes_timeout = 3.0
         self.hook_timeout = 1.0
+        self.help = False
+        self.version = False
+
+    @property
+    def kill_all_on_exit(self):
+        return not self.no_kill_all_on_exit
 
 
 def read_timeout(environ, name, default):
@@ -75,34 +94,39 @@ def read_timeout(environ, name, default):
     return value
 
 
+def split_command_line(argv):
+    """Options up to `--` or the first non-option word; the rest is the main command.
+    Short flags may be bundled (-gv)."""
+    flags = []
+    for index, word in enumerate(argv):
+        if word == "--":
+            return flags, argv[index + 1:]
+        if not word.startswith("-") or word == "-":
+            return flags, argv[index:]
+        if word.startswith("--") or len(word) == 2:
+            flags.append(word)
+        else:
+            flags.extend("-" + letter for letter in word[1:])
+    return flags, []
+
+
 def parse_args(argv, environ=os.environ):
     """Returns Options, or None when --help/--version was answered. Raises UsageError."""
-    try:
-        flags, command = getopt.getopt(argv, "gvhV", LONG_OPTIONS)
-    except getopt.GetoptError as error:
-        raise UsageError("%s (see my_init --help)" % error) from None
+    flags, command = split_command_line(argv)
     options = Options()
-    for flag, _ in flags:
-        if flag in ("-h", "--help"):
-            sys.stdout.write(USAGE)
-            return None
-        if flag in ("-V", "--version"):
-            sys.stdout.write("my_init %s\n" % __version__)
-            return None
-        if flag == "--skip-startup-files":
-            options.skip_startup_files = True
-        elif flag == "--skip-runit":
-            options.skip_runit = True
-        elif flag == "--no-kill-all-on-exit":
-            options.kill_all_on_exit = False
-        elif flag == "--enable-insecure-key":
-            options.enable_insecure_key = True
-        elif flag in ("-g", "--signal-process-group"):
-            options.signal_process_group = True
-        elif flag == "--quiet":
-            options.quiet = True
-        elif flag in ("-v", "--verbose"):
-            options.verbose = True
+    for flag in flags:
+        attribute = FLAGS.get(flag.split("=", 1)[0])
+        if attribute is None:
+            raise UsageError("unknown option %s (see my_init --help)" % flag)
+        if "=" in flag:
+            raise UsageError("option %s takes no value" % flag.split("=", 1)[0])
+        setattr(options, attribute, True)
+    if options.help:
+        sys.stdout.write(USAGE)
+        return None
+    if options.version:
+        sys.stdout.write("my_init %s\n" % __version__)
+        return None
     if options.quiet and options.verbose:
         raise UsageError("--quiet and --verbose exclude each other")
     options.main_command = command

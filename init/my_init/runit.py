@@ -8,9 +8,9 @@ command. Completion is seen in SIGCHLD events; no status polling.
 """
 
 import os
-import signal
 import time
 
+from my_init import signals
 from my_init.spawn import SpawnError
 from my_init.supervisor import exit_code
 
@@ -81,7 +81,7 @@ def stop_runit(supervisor, runsvdir_pid, deadline, log):
     if not supervisor.has_exited(runsvdir_pid):
         # Not SIGTERM: runsvdir only acts on it when its scan loop next wakes, up to 5 s
         # later. It holds no state; its runsv processes live on as our children.
-        supervisor.kill(runsvdir_pid, signal.SIGKILL)
+        supervisor.kill(runsvdir_pid, signals.SIGKILL)
         supervisor.wait_until(lambda: supervisor.has_exited(runsvdir_pid), deadline)
     supervisor.release(runsvdir_pid)
 
@@ -94,7 +94,7 @@ def stop_runit(supervisor, runsvdir_pid, deadline, log):
     if not (services and run_sv(supervisor, "exit", services, deadline, log)):
         log.debug("not every runsv took `sv exit`; sending them SIGTERM")
         for pid in runsv_pids:
-            supervisor.kill(pid, signal.SIGTERM)
+            supervisor.kill(pid, signals.SIGTERM)
     stopped = supervisor.wait_until(
         lambda: all(supervisor.has_exited(pid) for pid in runsv_pids), deadline)
     if not stopped and services:

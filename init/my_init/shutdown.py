@@ -1,9 +1,9 @@
 """Ending everything: the last step of a shutdown, SIGTERM then SIGKILL to all processes."""
 
 import os
-import signal
 import time
 
+from my_init import signals
 from my_init.runit import child_pids
 from my_init.supervisor import KILL_GRACE
 
@@ -49,11 +49,11 @@ def kill_all_processes(supervisor, deadline, log):
     if not supervisor.has_children():
         return True
     log.info("Killing all processes...")
-    signal_all(signal.SIGTERM)
-    signal_all(signal.SIGCONT)
+    signal_all(signals.SIGTERM)
+    signal_all(signals.SIGCONT)
     if supervisor.wait_until(lambda: not supervisor.has_children(), deadline):
         return True
     log.warn("processes still running after KILL_ALL_PROCESSES_TIMEOUT; sending SIGKILL")
-    signal_all(signal.SIGKILL)
+    signal_all(signals.SIGKILL)
     supervisor.wait_until(lambda: not supervisor.has_children(), time.monotonic() + KILL_GRACE)
     return False

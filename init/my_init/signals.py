@@ -1,18 +1,26 @@
-"""Which signals PID 1 takes, and the clean signal state every child starts with."""
+"""Which signals PID 1 takes, and the clean signal state every child starts with.
 
-import signal
+Uses `_signal`, the C module that `signal` wraps: the wrapper only adds enums, and
+importing it pulls in enum, functools and collections, over 1 MB that PID 1 would
+carry for its whole life. The functions and constants are the same.
+"""
+
+import _signal
+from _signal import (  # noqa: F401  (re-exported for the other modules)
+    SIGCHLD, SIGCONT, SIGINT, SIGKILL, SIGSTOP, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU,
+    sigtimedwait, sigwaitinfo)
 
 # Job-control signals: the init must never be stopped by them, and forwarding a stop
 # to the main command would leave the container hung with nobody to resume it.
-JOB_CONTROL = frozenset((signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU))
-UNCATCHABLE = frozenset((signal.SIGKILL, signal.SIGSTOP))
+JOB_CONTROL = frozenset((SIGTSTP, SIGTTIN, SIGTTOU))
+UNCATCHABLE = frozenset((SIGKILL, SIGSTOP))
 # The signals that start a shutdown (after being passed to the main command, if any).
-SHUTDOWN = frozenset((signal.SIGTERM, signal.SIGINT))
+SHUTDOWN = frozenset((SIGTERM, SIGINT))
 
 
 def handled_signals():
     """Every catchable signal except job control: the set my_init blocks and waits on."""
-    return frozenset(signal.valid_signals()) - UNCATCHABLE - JOB_CONTROL
+    return frozenset(_signal.valid_signals()) - UNCATCHABLE - JOB_CONTROL
 
 
 def configure_signals():
@@ -20,8 +28,8 @@ def configure_signals():
     ignore job control. Returns the handled set."""
     handled = handled_signals()
     for signum in JOB_CONTROL:
-        signal.signal(signum, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_BLOCK, handled)
+        _signal.signal(signum, _signal.SIG_IGN)
+    _signal.pthread_sigmask(_signal.SIG_BLOCK, handled)
     return handled
 
 
@@ -29,18 +37,27 @@ def reset_signals_for_child():
     """In a forked child before exec: default dispositions (Python itself ignores SIGPIPE
     and SIGXFSZ, and my_init ignores job control; ignored dispositions survive exec) and
     an empty mask."""
-    for signum in signal.valid_signals():
+    for signum in _signal.valid_signals():
         if signum in UNCATCHABLE:
             continue
         try:
-            signal.signal(signum, signal.SIG_DFL)
+            _signal.signal(signum, _signal.SIG_DFL)
         except (OSError, ValueError):
             pass
-    signal.pthread_sigmask(signal.SIG_SETMASK, ())
+    _signal.pthread_sigmask(_signal.SIG_SETMASK, ())
 
 
 def describe(signum):
-    try:
-        return signal.Signals(signum).name
-    except ValueError:
-        return "signal %d" % signum
+    """SIGTERM for 15, SIGRTMIN+3 for a real-time signal."""
+    for name in dir(_signal):
+        if (name.startswith("SIG") and not name.startswith("SIG_") and name not in ALIASES
+                and getattr(_signal, name) == signum):
+            return name
+    if _signal.SIGRTMIN <= signum <= _signal.SIGRTMAX:
+        offset = signum - _signal.SIGRTMIN
+        return "SIGRTMIN+%d" % offset if offset else "SIGRTMIN"
+    return "signal %d" % signum
+
+
+# Second names of the same numbers; the usual name is reported instead.
+ALIASES = frozenset(("SIGIOT", "SIGCLD", "SIGPOLL", "SIGRTMIN", "SIGRTMAX"))

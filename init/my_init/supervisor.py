@@ -5,7 +5,6 @@ no handler re-entrancy and every wait has an exact deadline instead of a polling
 """
 
 import os
-import signal
 import time
 
 from my_init import signals
@@ -102,13 +101,13 @@ class Supervisor:
     def wait_and_forward_signal(self, timeout):
         """Take one signal (waiting at most `timeout` seconds, None = forever) and act on it."""
         if timeout is None:
-            info = signal.sigwaitinfo(self.handled)
+            info = signals.sigwaitinfo(self.handled)
         else:
-            info = signal.sigtimedwait(self.handled, max(timeout, 0.0))
+            info = signals.sigtimedwait(self.handled, max(timeout, 0.0))
             if info is None:
                 return
         signum = info.si_signo
-        if signum == signal.SIGCHLD:
+        if signum == signals.SIGCHLD:
             self.reap_zombies()
             return
         if signum in signals.SHUTDOWN and self.stop_signal is None:
@@ -135,7 +134,7 @@ class Supervisor:
 
     # -- running a child to completion -------------------------------------------
 
-    def kill(self, pid, signum=signal.SIGKILL):
+    def kill(self, pid, signum=signals.SIGKILL):
         try:
             if self.foreground == pid and self.foreground_is_group:
                 os.killpg(pid, signum)

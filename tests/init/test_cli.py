@@ -24,7 +24,9 @@ def test_version_matches_the_release(init):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--bogus"], "option --bogus not recognized"),
+    (["--bogus"], "unknown option --bogus"),
+    (["-x"], "unknown option -x"),
+    (["--quiet=yes"], "option --quiet takes no value"),
     (["--skip-runit"], "--skip-runit needs a main command"),
     (["--quiet", "--verbose"], "--quiet and --verbose exclude each other"),
 ])
