@@ -17,6 +17,9 @@ from my_init.supervisor import exit_code
 SERVICE_DIRECTORY = "/etc/service"
 # A forked runsvdir child is still called runsvdir until it has exec'd runsv.
 SUPERVISOR_NAMES = ("runsv", "runsvdir")
+# A file in a service directory: stop this service after all the others.
+STOP_LAST = "stop-last"
+LAST_ROUND_RESERVE = 1.0
 
 
 def start_runit(supervisor, log):
@@ -74,19 +77,20 @@ def run_sv(supervisor, command, services, deadline, log):
     return status is not None and exit_code(status) == 0
 
 
-def stop_runit(supervisor, runsvdir_pid, deadline, log):
-    """Stop every service and runit itself by the deadline; services still running then
-    are killed through `sv kill`. Returns True if all stopped cleanly."""
-    log.info("Shutting down runit daemon (PID %d)..." % runsvdir_pid)
-    if not supervisor.has_exited(runsvdir_pid):
-        # Not SIGTERM: runsvdir only acts on it when its scan loop next wakes, up to 5 s
-        # later. It holds no state; its runsv processes live on as our children.
-        supervisor.kill(runsvdir_pid, signals.SIGKILL)
-        supervisor.wait_until(lambda: supervisor.has_exited(runsvdir_pid), deadline)
-    supervisor.release(runsvdir_pid)
+def service_of(pid):
+    """The service directory a runsv supervises, from its command line `runsv NAME`."""
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as file:
+            argv = file.read().split(b"\0")
+    except OSError:
+        return None
+    if len(argv) < 2 or not argv[0].endswith(b"runsv"):
+        return None
+    return os.path.join(SERVICE_DIRECTORY, os.fsdecode(argv[1]))
 
-    runsv_pids = [pid for pid in child_pids() if process_name(pid) in SUPERVISOR_NAMES]
-    services = service_directories()
+
+def stop_services(supervisor, services, runsv_pids, deadline, log):
+    """`sv exit` the services and wait for their runsv processes to exit."""
     if not runsv_pids:
         return True
     for pid in runsv_pids:
@@ -103,3 +107,28 @@ def stop_runit(supervisor, runsvdir_pid, deadline, log):
     for pid in runsv_pids:
         supervisor.release(pid)
     return stopped
+
+
+def stop_runit(supervisor, runsvdir_pid, deadline, log):
+    """Stop every service and runit itself by the deadline; services still running then
+    are killed through `sv kill`. Services marked with a `stop-last` file (syslog-ng:
+    the others log while they stop) are stopped once the others are gone. Returns True
+    if all stopped cleanly."""
+    log.info("Shutting down runit daemon (PID %d)..." % runsvdir_pid)
+    if not supervisor.has_exited(runsvdir_pid):
+        # Not SIGTERM: runsvdir only acts on it when its scan loop next wakes, up to 5 s
+        # later. It holds no state; its runsv processes live on as our children.
+        supervisor.kill(runsvdir_pid, signals.SIGKILL)
+        supervisor.wait_until(lambda: supervisor.has_exited(runsvdir_pid), deadline)
+    supervisor.release(runsvdir_pid)
+
+    runsv_pids = [pid for pid in child_pids() if process_name(pid) in SUPERVISOR_NAMES]
+    services = service_directories()
+    last = [path for path in services if os.path.exists(os.path.join(path, STOP_LAST))]
+    last_pids = [pid for pid in runsv_pids if service_of(pid) in last]
+    # The last round keeps a share of the time even when a stubborn service used the rest.
+    reserve = min(LAST_ROUND_RESERVE, max(deadline - time.monotonic(), 0) / 2) if last else 0
+    stopped = stop_services(supervisor, [path for path in services if path not in last],
+                            [pid for pid in runsv_pids if pid not in last_pids],
+                            deadline - reserve, log)
+    return stop_services(supervisor, last, last_pids, deadline, log) and stopped

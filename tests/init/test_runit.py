@@ -100,3 +100,20 @@ def test_skip_runit_does_not_start_it(init):
     assert init.run(args=["--skip-runit"], command=["sleep", "0.3"]) == 0
     assert "Booting runit" not in init.stderr
     assert not (init.etc / "alpha.log").exists()
+
+
+def test_stop_last_service_outlives_the_others(init):
+    # `logger` stands for any service that logs while it stops; `collector` for syslog-ng.
+    init.write("service/collector/run", "#!/bin/sh\ntouch /etc/collector.log\n"
+               "trap 'echo collector stopped >> /etc/order; exit 0' TERM\n"
+               "while :; do sleep 0.05; done\n")
+    init.write("service/collector/stop-last", "", mode=0o644)
+    init.write("service/worker/run", "#!/bin/sh\ntouch /etc/worker.log\n"
+               "trap 'sleep 0.3; echo worker stopped >> /etc/order; exit 0' TERM\n"
+               "while :; do sleep 0.05; done\n")
+    init.start(env=TIMEOUTS)
+    wait_for_services(init, ["collector", "worker"])
+    time.sleep(1.1)  # past runsv's one-second restart guard
+    code, _ = stop_and_time(init)
+    assert code == 0
+    assert (init.etc / "order").read_text().split("\n")[:2] == ["worker stopped", "collector stopped"]
