@@ -22,7 +22,25 @@ STOP_LAST = "stop-last"
 LAST_ROUND_RESERVE = 1.0
 
 
+def unsupervisable_services():
+    """Service directories whose supervise/ state this user cannot write (a non-root
+    container): runsv would fail on each of them every few seconds, forever."""
+    blocked = []
+    for path in service_directories():
+        state = os.path.join(path, "supervise")
+        if not os.access(state if os.path.exists(state) else path, os.W_OK):
+            blocked.append(path)
+    return blocked
+
+
 def start_runit(supervisor, log):
+    """Start runsvdir and return its PID; None (with one warning) when the services
+    cannot be supervised by this user."""
+    blocked = unsupervisable_services()
+    if blocked:
+        log.warn("cannot supervise %s as uid %d (not writable); runit not started"
+                 % (", ".join(blocked), os.geteuid()))
+        return None
     log.info("Booting runit daemon...")
     pid = supervisor.start(["runsvdir", "-P", SERVICE_DIRECTORY])
     log.info("Runit started as PID %d" % pid)

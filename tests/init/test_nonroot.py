@@ -1,6 +1,7 @@
 """my_init as a non-root user (docker run --user): what it cannot write is skipped with
 one warning, and it never crashes."""
 
+import os
 import signal
 import time
 
@@ -38,3 +39,20 @@ def test_runit_mode_as_nobody_stops_on_term(init):
 def test_orphans_reaped_as_nobody(init):
     assert init.run(command=program("orphans") + ["100"], user="nobody", timeout=60) == 0
     assert "zombies: 0" in init.stdout
+
+
+def test_runit_is_skipped_with_one_warning_when_services_are_not_writable(init):
+    init.write("service/rooted/run", "#!/bin/sh\nexec sleep 1000\n")
+    assert init.run(command=["sh", "-c", "sleep 0.2; pgrep -x runsvdir || echo none"],
+                    user="nobody") == 0
+    assert init.stdout.strip() == "none"
+    assert init.stderr.count("runit not started") == 1
+    assert "cannot supervise /etc/service/rooted as uid 65534" in init.stderr
+
+
+def test_runit_runs_as_nobody_when_services_are_writable(init):
+    init.write("service/mine/run", "#!/bin/sh\ntouch /tmp/ok; exec sleep 1000\n")
+    os.chown(init.etc / "service" / "mine", 65534, 65534)
+    wait = "for _ in $(seq 100); do pgrep -x runsv >/dev/null && echo supervised && break; sleep 0.05; done"
+    assert init.run(command=["sh", "-c", wait], user="nobody") == 0
+    assert init.stdout.strip() == "supervised", init.stderr
