@@ -11,6 +11,7 @@ import os
 import time
 
 from my_init import signals
+from my_init.proc import child_pids, command_line, process_name
 from my_init.spawn import SpawnError
 from my_init.supervisor import exit_code
 
@@ -56,35 +57,6 @@ def service_directories():
     return [path for path in paths if os.path.isdir(path)]
 
 
-def child_pids():
-    """PIDs whose parent is this process (the kernel's list; a /proc scan if absent)."""
-    own = os.getpid()
-    try:
-        with open("/proc/%d/task/%d/children" % (own, own), "rb") as file:
-            return [int(pid) for pid in file.read().split()]
-    except FileNotFoundError:
-        pass
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open("/proc/%s/stat" % entry, "rb") as file:
-                    fields = file.read().rpartition(b")")[2].split()
-            except OSError:
-                continue
-            if int(fields[1]) == own:
-                pids.append(int(entry))
-    return pids
-
-
-def process_name(pid):
-    try:
-        with open("/proc/%d/comm" % pid, "rb") as file:
-            return file.read().strip().decode("ascii", "replace")
-    except OSError:
-        return None
-
-
 def run_sv(supervisor, command, services, deadline, log):
     """`sv COMMAND SERVICE...` as an argv. Returns True if sv reported success for all."""
     try:
@@ -97,11 +69,7 @@ def run_sv(supervisor, command, services, deadline, log):
 
 def service_of(pid):
     """The service directory a runsv supervises, from its command line `runsv NAME`."""
-    try:
-        with open("/proc/%d/cmdline" % pid, "rb") as file:
-            argv = file.read().split(b"\0")
-    except OSError:
-        return None
+    argv = command_line(pid)
     if len(argv) < 2 or not argv[0].endswith(b"runsv"):
         return None
     return os.path.join(SERVICE_DIRECTORY, os.fsdecode(argv[1]))

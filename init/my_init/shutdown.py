@@ -4,29 +4,8 @@ import os
 import time
 
 from my_init import signals
-from my_init.runit import child_pids
+from my_init.proc import descendants
 from my_init.supervisor import KILL_GRACE
-
-
-def descendants():
-    """PIDs below this process. Only needed when my_init is not PID 1, where kill(-1)
-    would reach every process of the user, far outside the container."""
-    children_of = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry, "rb") as file:
-                parent = int(file.read().rpartition(b")")[2].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children_of.setdefault(parent, []).append(int(entry))
-    found, pending = [], list(child_pids())
-    while pending:
-        pid = pending.pop()
-        found.append(pid)
-        pending.extend(children_of.get(pid, ()))
-    return found
 
 
 def signal_all(signum):
@@ -36,6 +15,7 @@ def signal_all(signum):
         except ProcessLookupError:
             pass
         return
+    # Not PID 1: kill(-1) would reach every process of the user, far outside the container.
     for pid in descendants():
         try:
             os.kill(pid, signum)

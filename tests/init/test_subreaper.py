@@ -1,6 +1,7 @@
 """Not PID 1: my_init registers as a child subreaper, so orphans still come back to it,
 and warns when it cannot."""
 
+import os
 import subprocess
 
 import pytest
@@ -44,3 +45,20 @@ def test_warns_when_it_cannot_become_subreaper(init, failing_prctl):
 def test_pid_1_does_not_warn(init):
     assert init.run(args=["--skip-runit"], command=["true"]) == 0
     assert "subreaper" not in init.stderr
+
+
+def test_not_pid_1_kills_only_its_own_leftovers(init):
+    # A process outside the init's tree must survive its kill-all step.
+    bystander = subprocess.Popen(["sleep", "100"])
+    try:
+        leftover = "sleep 100 & echo $! > /etc/leftover"
+        assert init.run(args=["--skip-runit"], command=["sh", "-c", leftover],
+                        pid_namespace=False, timeout=20) == 0
+        assert "Killing all processes..." in init.stderr
+        pid = int((init.etc / "leftover").read_text())
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+        assert bystander.poll() is None
+    finally:
+        bystander.kill()
+        bystander.wait()
