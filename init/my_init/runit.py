@@ -35,8 +35,12 @@ def unsupervisable_services():
 
 
 def start_runit(supervisor, log):
-    """Start runsvdir and return its PID; None (with one warning) when the services
-    cannot be supervised by this user."""
+    """Start runsvdir and return its PID; None when there is no /etc/service (an image
+    that only copied my_init in) or, with one warning, when this user cannot supervise
+    the services."""
+    if not os.path.isdir(SERVICE_DIRECTORY):
+        log.info("No %s: runit not started" % SERVICE_DIRECTORY)
+        return None
     blocked = unsupervisable_services()
     if blocked:
         log.warn("cannot supervise %s as uid %d (not writable); runit not started"

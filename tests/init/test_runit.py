@@ -1,7 +1,10 @@
 """runit mode: runsvdir boots /etc/service; a stop ends every service, those that ignore
 SIGTERM included, within the deadline, also right after boot."""
 
+import os
+import shutil
 import signal
+import stat
 import time
 
 import pytest
@@ -117,3 +120,23 @@ def test_stop_last_service_outlives_the_others(init):
     code, _ = stop_and_time(init)
     assert code == 0
     assert (init.etc / "order").read_text().split("\n")[:2] == ["worker stopped", "collector stopped"]
+
+
+def test_no_service_directory_means_no_runit(init):
+    # An overlay whiteout hides the host's /etc/service: as in an image that only
+    # copied my_init in.
+    shutil.rmtree(init.etc / "service")
+    os.mknod(init.etc / "service", stat.S_IFCHR | 0o600, os.makedev(0, 0))
+    assert init.run(command=["sh", "-c", "test ! -e /etc/service"]) == 0
+    assert "No /etc/service: runit not started" in init.stderr
+    assert "Booting runit" not in init.stderr
+
+
+def test_missing_runsvdir_fails_the_boot_naming_it(init, tmp_path):
+    add_services(init, ["alpha"])
+    path = tmp_path / "bin-without-runit"
+    path.mkdir()
+    for tool in ("unshare", "mount", "true"):
+        (path / tool).symlink_to(shutil.which(tool))
+    assert init.run(command=["true"], env={"PATH": str(path)}) == 127
+    assert "cannot run runsvdir" in init.stderr
