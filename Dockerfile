@@ -1,0 +1,30 @@
+# The image: the builder's output (compiled my_init, runit) on BASE_IMAGE, then the steps
+# under image/ (base system, then services). Build it with tools/build-image.sh (`make
+# build`), which builds Dockerfile.builder first. Works with the legacy builder.
+ARG BUILDER_IMAGE=baseimage-centos-builder:latest
+ARG BASE_IMAGE=quay.io/centos/centos:stream10
+
+FROM ${BUILDER_IMAGE} AS builder
+
+FROM ${BASE_IMAGE}
+ARG BASE_IMAGE
+ARG VERSION=dev
+# 1 leaves the service out of the image (see image/install.sh).
+ARG DISABLE_SYSLOG=0
+ARG DISABLE_SSH=0
+ARG DISABLE_CRON=0
+
+LABEL org.opencontainers.image.title="baseimage-centos" \
+      org.opencontainers.image.description="CentOS-family base image with a compiled my_init, runit, syslog-ng, logrotate, cron and sshd" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.base.name="${BASE_IMAGE}"
+
+# Straight to their final places: copying through /tmp would keep a second copy in a layer.
+COPY --from=builder /out/my_init/ /usr/lib/my_init/
+COPY --from=builder /out/runit/ /usr/bin/
+COPY image/ /tmp/image/
+RUN IMAGE_BUILD=1 bash /tmp/image/install.sh
+
+ENV LANG=en_US.UTF-8 \
+    LANGUAGE=en_US:en
+CMD ["/sbin/my_init"]

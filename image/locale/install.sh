@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# en_US.UTF-8 on both families. The Dockerfile sets LANG (ENV), so every process,
+# `docker exec` included, uses it; the files written here serve PAM logins (ssh, cron).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if ! declare -F pkg_install >/dev/null; then
+    # shellcheck source=../lib/distro.sh
+    . "$here/../lib/distro.sh"
+fi
+
+locale_name=en_US.UTF-8
+pkg_install locale-en
+
+if command -v locale-gen >/dev/null 2>&1; then
+    # Debian: compile the locale from the sources the `locales` package ships.
+    if ! grep -q "^$locale_name UTF-8" /etc/locale.gen 2>/dev/null; then
+        echo "$locale_name UTF-8" >>/etc/locale.gen
+    fi
+    locale-gen
+    echo "LANG=$locale_name" >/etc/default/locale
+else
+    # EL: glibc-langpack-en carries it precompiled.
+    echo "LANG=$locale_name" >/etc/locale.conf
+fi
+
+# Fail the build rather than ship a locale that does not load.
+warnings=$(LC_ALL=$locale_name locale 2>&1 >/dev/null)
+if [ -n "$warnings" ]; then
+    echo "locale/install.sh: $locale_name does not load: $warnings" >&2
+    exit 1
+fi

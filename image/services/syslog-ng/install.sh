@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# syslog-ng: the only listener on /dev/log; writes /var/log/{syslog,messages,auth.log,
+# cron.log,mail.log} and copies every message to the container log. A runit service that
+# the init stops after all the others (`stop-last`), so shutdown messages are kept.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if ! declare -F pkg_install >/dev/null; then
+    # shellcheck source=../../lib/distro.sh
+    . "$here/../../lib/distro.sh"
+fi
+
+# util-linux: `logger`, the command-line client (EL base images lack it; Debian has it).
+pkg_install syslog-ng util-linux
+
+# The config must declare the installed syslog-ng's config version (3.x on Debian 12 and
+# EPEL 9, 4.x on EPEL 10); a mismatch starts it in compatibility mode with warnings.
+version_output=$(syslog-ng --version)
+config_version=$(sed -n 's/^Config version: *//p' <<<"$version_output")
+release=$(sed -n 's/^Installer-Version: *//p' <<<"$version_output")
+if [ -z "$config_version" ] || [ -z "$release" ]; then
+    echo "syslog-ng/install.sh: no 'Config version:' or 'Installer-Version:' in syslog-ng --version" >&2
+    exit 1
+fi
+# 4.1 moved stats_freq() into a stats() block and warns about the old keyword.
+if [ "$(printf '%s\n' 4.1 "$release" | sort -V | head -n 1)" = 4.1 ]; then
+    stats_freq_off='stats(freq(0));'
+else
+    stats_freq_off='stats_freq(0);'
+fi
+mkdir -p /etc/syslog-ng/conf.d
+sed -e "s/@CONFIG_VERSION@/$config_version/" -e "s/@STATS_FREQ_OFF@/$stats_freq_off/" \
+    "$here/syslog-ng.conf" >/etc/syslog-ng/syslog-ng.conf
+chmod 0644 /etc/syslog-ng/syslog-ng.conf
+# Fail the build on a config error or warning (e.g. an obsolete keyword).
+if ! syntax_output=$(syslog-ng --syntax-only --no-caps 2>&1) || [ -n "$syntax_output" ]; then
+    echo "syslog-ng/install.sh: syslog-ng --syntax-only: $syntax_output" >&2
+    exit 1
+fi
+
+# Our rotation rules replace the package's (Debian: syslog-ng, EL: syslog), which name
+# other files and restart syslog-ng through invoke-rc.d or systemctl.
+rm -f /etc/logrotate.d/syslog /etc/logrotate.d/syslog-ng
+mkdir -p /etc/logrotate.d
+install -m 0644 "$here/logrotate.conf" /etc/logrotate.d/syslog-ng
+
+install -d -m 0755 /etc/service/syslog-ng
+install -m 0755 "$here/run" "$here/check" /etc/service/syslog-ng/
+# Read by my_init: stopped only after every other service (their shutdown messages
+# still reach docker logs).
+touch /etc/service/syslog-ng/stop-last

