@@ -183,8 +183,9 @@ def test_cron_runs_in_the_foreground_under_runit(container):
     wait_for_service(container, "cron")
     status = exec_in(container, ["sv", "status", "/etc/service/cron"]).stdout
     pid = status.split("(pid ")[1].split(")")[0]
-    comm = exec_in(container, ["cat", "/proc/%s/comm" % pid]).stdout.strip()
-    assert comm in ("cron", "crond")
+    # The run script waits for syslog-ng's check, then execs cron in the same process.
+    wait_until(lambda: exec_in(container, ["cat", "/proc/%s/comm" % pid]).stdout.strip() in ("cron", "crond"),
+               15, message="the cron service's process to exec cron")
     parent = exec_in(container, ["sh", "-c", "ps -o comm= -p $(ps -o ppid= -p %s)" % pid]).stdout.strip()
     assert parent == "runsv"
 
