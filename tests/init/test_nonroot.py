@@ -5,7 +5,7 @@ import os
 import signal
 import time
 
-from conftest import program
+from pid1 import program
 
 
 def test_main_command_runs_as_nobody(init):
@@ -38,7 +38,7 @@ def test_runit_mode_as_nobody_stops_on_term(init):
 
 def test_orphans_reaped_as_nobody(init):
     assert init.run(command=program("orphans") + ["100"], user="nobody", timeout=60) == 0
-    assert "zombies: 0" in init.stdout
+    assert "orphans still running: 0\nzombies: 0" in init.stdout
 
 
 def test_runit_is_skipped_with_one_warning_when_services_are_not_writable(init):

@@ -1,13 +1,12 @@
 """Signals sent to PID 1 reach the main command; job control and CHLD do not; the main
 command starts with a clean signal state; -g signals the whole process group."""
 
-import os
 import signal
 import time
 
 import pytest
 
-from conftest import program
+from pid1 import program
 
 NOT_FORWARDED = {signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD,
                  signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU}
@@ -72,20 +71,26 @@ def test_job_control_signals_are_not_forwarded(init, tmp_path):
 
 # grep, not a Python program: Python ignores SIGPIPE and SIGXFSZ itself at start-up.
 SIGNAL_STATE = ["grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"]
+# Signals 32 and 33 are glibc's own (thread cancellation, setxid): no program can change
+# them through libc, and a test harness may start everything with them ignored.
+GLIBC_INTERNAL = (1 << 31) | (1 << 32)
+
+
+def signal_state(text):
+    lines = dict(line.split(":") for line in text.split("\n") if line)
+    return int(lines["SigIgn"], 16) & ~GLIBC_INTERNAL, int(lines["SigBlk"], 16)
 
 
 def test_main_command_starts_with_clean_signal_state(init):
     assert init.run(args=["--skip-runit"], command=SIGNAL_STATE) == 0
-    lines = dict(line.split(":") for line in init.stdout.split("\n") if line)
-    assert int(lines["SigIgn"], 16) == 0, init.stdout
-    assert int(lines["SigBlk"], 16) == 0, init.stdout
+    assert signal_state(init.stdout) == (0, 0), init.stdout
 
 
 def test_startup_scripts_start_with_clean_signal_state(init, tmp_path):
     init.write("my_init.d/10-state", "#!/bin/sh\ngrep -E '^Sig(Ign|Blk)' /proc/self/status > /etc/state\n")
     assert init.run(command=["true"]) == 0
-    state = dict(line.split(":") for line in (init.etc / "state").read_text().split("\n") if line)
-    assert int(state["SigIgn"], 16) == 0 and int(state["SigBlk"], 16) == 0, state
+    state = (init.etc / "state").read_text()
+    assert signal_state(state) == (0, 0), state
 
 
 # A pre-shutdown hook looks for `yes` after the main command has ended (and before
