@@ -132,16 +132,42 @@ class ContainerEnvironment:
                     return
         shell = b"".join(b"export %s=%s\n" % (shell_name(n), shell_quote(v))
                          for n, v in sorted(dumped.items()))
-        if (self._write_atomically(SHELL_DUMP, shell, group)
-                and self._write_atomically(JSON_DUMP, self._json(environ), group)):
+        if not self._write_atomically(SHELL_DUMP, shell, group):
+            return
+        try:
+            dump = self._json(environ)
+        except OSError as error:
+            self._warn_once(JSON_DUMP, "write", error)
+            return
+        if self._write_atomically(JSON_DUMP, dump, group):
             self._link_profile()
 
     @staticmethod
     def _json(environ):
-        import json  # only here: json imports re, which PID 1 otherwise never needs
+        """The JSON dump, encoded in a short-lived child: json imports re, and whatever
+        PID 1 imports it keeps for the container's whole life (1.4 MB RSS measured)."""
+        read_end, write_end = os.pipe2(os.O_CLOEXEC)
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                os.close(read_end)
+                import json
 
-        text = {os.fsdecode(n): os.fsdecode(v) for n, v in environ.items()}
-        return json.dumps(text, sort_keys=True).encode("ascii")
+                text = {os.fsdecode(n): os.fsdecode(v) for n, v in environ.items()}
+                view = memoryview(json.dumps(text, sort_keys=True).encode("ascii"))
+                while view:
+                    view = view[os.write(write_end, view):]
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        with open(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            raise OSError(errno.EIO, "encoding the JSON dump failed")
+        return data
 
     def _ensure_directory(self):
         try:
