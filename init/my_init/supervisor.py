@@ -8,6 +8,7 @@ import os
 import time
 
 from my_init import signals
+from my_init.proc import process_name
 from my_init.spawn import spawn
 
 # After SIGKILL a process is gone as soon as the kernel runs it; this only bounds the
@@ -151,7 +152,7 @@ class Supervisor:
         stop_deadline = None
         while True:
             if stop_grace is not None and stop_deadline is None and self.stop_requested():
-                stop_deadline = time.monotonic() + stop_grace
+                stop_deadline = self.stop_time + stop_grace
             limits = [d for d in (deadline, stop_deadline) if d is not None]
             limit = min(limits) if limits else None
             watching_stop = stop_grace is not None and stop_deadline is None
@@ -161,7 +162,8 @@ class Supervisor:
                 return self.release(pid)
             if finished:
                 continue  # a stop arrived: loop to start its grace period
-            self.log.warn("PID %d did not exit in time; sending SIGKILL" % pid)
+            self.log.warn("PID %d (%s) did not exit in time; sending SIGKILL"
+                          % (pid, process_name(pid) or "?"))
             self.kill(pid)
             self.wait_until(lambda: pid in self.exited, time.monotonic() + KILL_GRACE)
             return self.release(pid)
