@@ -81,6 +81,8 @@ def run(options, supervisor, environment, log):
         if supervisor.stop_requested():  # stopped during boot: the command never ran
             return 128 + supervisor.stop_signal, runsvdir
         return run_main_command(options, supervisor, log), runsvdir
+    if runsvdir is None and not supervisor.stop_requested():
+        log.info("Nothing to run: no main command, and runit not started")
     if runsvdir is None or supervisor.stop_requested():
         return 0, runsvdir
     return wait_for_stop(supervisor, runsvdir, log), runsvdir

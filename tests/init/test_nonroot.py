@@ -56,3 +56,9 @@ def test_runit_runs_as_nobody_when_services_are_writable(init):
     wait = "for _ in $(seq 100); do pgrep -x runsv >/dev/null && echo supervised && break; sleep 0.05; done"
     assert init.run(command=["sh", "-c", wait], user="nobody") == 0
     assert init.stdout.strip() == "supervised", init.stderr
+
+
+def test_runit_mode_without_supervisable_services_ends_saying_why(init):
+    init.write("service/rooted/run", "#!/bin/sh\nexec sleep 1000\n")
+    assert init.run(user="nobody") == 0
+    assert "Nothing to run: no main command, and runit not started" in init.stderr
