@@ -58,7 +58,7 @@ def run_startup_command(supervisor, path, stop_grace, log):
         raise BootFailed(str(error), error.status) from None
     if supervisor.stop_requested():
         return
-    code = exit_code(status) if status is not None else 137
+    code = exit_code(status)
     if code != 0:
         raise BootFailed("%s failed with status %d" % (path, code))
 
@@ -77,10 +77,10 @@ def run_startup_files(supervisor, environment, stop_grace, log):
         environment.export_variables(to_directory=False)
 
 
-def run_shutdown_hooks(supervisor, directory, hook_timeout, deadline, log):
-    """Each hook gets at most hook_timeout seconds (and never past the deadline); a hook
-    that fails or hangs is reported and the next one runs regardless."""
-    for path in executables_in(directory, log):
+def run_shutdown_hooks(supervisor, hooks, hook_timeout, deadline, log):
+    """Run each hook (paths from executables_in) for at most hook_timeout seconds and
+    never past the deadline; one that fails or hangs is reported and the next runs."""
+    for path in hooks:
         log.info("Running %s..." % path)
         hook_deadline = min(time.monotonic() + hook_timeout, deadline)
         try:
@@ -88,6 +88,6 @@ def run_shutdown_hooks(supervisor, directory, hook_timeout, deadline, log):
         except SpawnError as error:
             log.warn(str(error))
             continue
-        if status is None or exit_code(status) != 0:
-            code = exit_code(status) if status is not None else 137
+        code = exit_code(status)
+        if code != 0:
             log.warn("%s failed with status %d; continuing the shutdown" % (path, code))

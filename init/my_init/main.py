@@ -48,11 +48,10 @@ def run_main_command(options, supervisor, log):
     except SpawnError as error:
         log.error(str(error))
         return error.status
+    code = exit_code(status)
     if status is None:
         log.error("%s could not be killed" % name)
-        return 137
-    code = exit_code(status)
-    if os.WIFSIGNALED(status):
+    elif os.WIFSIGNALED(status):
         log.info("%s was killed by %s (exit code %d)." % (name, describe(os.WTERMSIG(status)), code))
     else:
         log.info("%s exited with exit code %d." % (name, code))
@@ -97,17 +96,17 @@ def shut_down(options, supervisor, runsvdir_pid, log):
     final_deadline = stop_deadline + options.kill_all_processes_timeout
     hook_timeout = options.hook_timeout
 
-    run_shutdown_hooks(supervisor, PRE_SHUTDOWN_DIRECTORY, hook_timeout, final_deadline, log)
+    pre_hooks = executables_in(PRE_SHUTDOWN_DIRECTORY, log)
+    run_shutdown_hooks(supervisor, pre_hooks, hook_timeout, final_deadline, log)
     if runsvdir_pid is not None:
         runit_deadline = min(max(stop_deadline, time.monotonic() + MIN_RUNIT_GRACE), final_deadline)
         stop_runit(supervisor, runsvdir_pid, runit_deadline, log)
-    post_hooks = len(executables_in(POST_SHUTDOWN_DIRECTORY, log))
+    post_hooks = executables_in(POST_SHUTDOWN_DIRECTORY, log)
     if options.kill_all_on_exit:
         # Keep time for the post-shutdown hooks, which run after everything else is gone.
-        reserve = min(hook_timeout * post_hooks, max(final_deadline - time.monotonic(), 0) / 2)
+        reserve = min(hook_timeout * len(post_hooks), max(final_deadline - time.monotonic(), 0) / 2)
         kill_all_processes(supervisor, final_deadline - reserve, log)
-    if post_hooks:
-        run_shutdown_hooks(supervisor, POST_SHUTDOWN_DIRECTORY, hook_timeout, final_deadline, log)
+    run_shutdown_hooks(supervisor, post_hooks, hook_timeout, final_deadline, log)
 
 
 def main(argv=None):

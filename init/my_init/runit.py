@@ -68,7 +68,7 @@ def run_sv(supervisor, command, services, deadline, log):
     except SpawnError as error:
         log.warn(str(error))
         return False
-    return status is not None and exit_code(status) == 0
+    return exit_code(status) == 0
 
 
 def service_of(pid):

@@ -17,7 +17,10 @@ KILL_GRACE = 1.0
 
 
 def exit_code(status):
-    """A wait status as a shell would report it: the exit code, or 128+N for signal N."""
+    """A wait status as a shell would report it: the exit code, or 128+N for signal N.
+    None (a child still there after SIGKILL and its grace) counts as killed: 137."""
+    if status is None:
+        return 128 + signals.SIGKILL
     code = os.waitstatus_to_exitcode(status)
     return 128 - code if code < 0 else code
 
