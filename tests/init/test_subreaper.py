@@ -12,7 +12,13 @@ FAILING_PRCTL = r"""
 int prctl(int option, ...) { errno = EPERM; return -1; }
 """
 
-ORPHAN_PARENT = ("(sh -c 'echo $PPID > /etc/orphan-parent' &) ; sleep 0.3; "
+# The orphan reads its parent only once its first parent, the subshell, has exited (the
+# subshell is gone when `( ... & )` returns and /etc/go appears), and the main command
+# waits for that reading before it exits.
+ORPHAN_PARENT = ("(sh -c 'until [ -e /etc/go ]; do sleep 0.01; done; "
+                 "cut -d\" \" -f4 /proc/$$/stat > /etc/orphan-parent.new; "
+                 "mv /etc/orphan-parent.new /etc/orphan-parent' &); "
+                 "touch /etc/go; until [ -e /etc/orphan-parent ]; do sleep 0.01; done; "
                  "echo $PPID > /etc/init-pid")
 
 
