@@ -72,3 +72,4 @@ docker build "${extra_options[@]}" \
     -f "$root/Dockerfile" -t "$image" "$root"
 echo "*** built $image in $(($(date +%s) - started)) s"
 docker image ls "$name"
+bash "$root/tools/image-size.sh" "$image" "$base_image"

@@ -35,9 +35,14 @@ case $from in
         # Unpack the package instead of installing it: only the binaries are wanted.
         (cd "$work" && apt-get download "$(pkg_name runit)")
         dpkg-deb -x "$work"/runit_*.deb "$work/root"
+        # Globs, not find: the minimal EL images have no findutils (this script runs there too).
         for tool in "${tools[@]}"; do
-            binary=$(find "$work/root" -type f -name "$tool" -perm -u+x | head -n 1)
-            [ -n "$binary" ] || die "the runit package has no $tool"
+            binary=""
+            for candidate in "$work"/root/usr/bin/"$tool" "$work"/root/usr/sbin/"$tool" \
+                "$work"/root/bin/"$tool" "$work"/root/sbin/"$tool"; do
+                if [ -f "$candidate" ] && [ -x "$candidate" ]; then binary=$candidate; break; fi
+            done
+            [ -n "$binary" ] || die "the runit package has no $tool in /usr/bin, /usr/sbin, /bin or /sbin"
             install -m 0755 "$binary" "$outdir/$tool"
         done
         ;;
@@ -50,7 +55,11 @@ case $from in
         echo "$sha256  $work/runit.tar.gz" | sha256sum -c --quiet - ||
             die "checksum mismatch for $url (expected $sha256)"
         tar -xzf "$work/runit.tar.gz" -C "$work"
-        src=$(find "$work" -type d -path '*/runit-*/src' | head -n 1)
+        # The tarball unpacks to admin/runit-VERSION/src (some mirrors drop admin/).
+        src=""
+        for candidate in "$work"/admin/runit-*/src "$work"/runit-*/src; do
+            if [ -d "$candidate" ]; then src=$candidate; break; fi
+        done
         [ -n "$src" ] || die "no runit-*/src directory in $url"
         # Only these five: runit and runit-init link -static (glibc-static, from CRB).
         # GCC 14 (EL10) turns old-style C into errors; runit 2.1.2 predates that.

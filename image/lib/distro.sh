@@ -10,14 +10,20 @@
 #   pkg_name LOGICAL       print the distribution's package name(s); nothing when the
 #                          distribution has no package (runit on EL: built in the builder)
 #   pkg_install LOGICAL... install packages by logical name (names not in the table below
-#                          are used as they are); enables EPEL first when a package needs it
+#                          are used as they are), without documentation, man pages or weak
+#                          dependencies; packages marked epel: are installed with EPEL and CRB
+#                          enabled for that one transaction
 #   pkg_refresh            fetch package lists where the package manager needs it (apt)
 #   pkg_clean              remove package caches and lists
-# Paths the functions touch can be moved for tests: OS_RELEASE, APT_LISTS_DIR,
-# APT_CACHE_DIR, YUM_REPOS_DIR, DNF_CACHE_DIR, YUM_CACHE_DIR.
-#   enable_epel            EL: install epel-release and enable CRB (once)
+#   enable_epel            EL: install epel-release (once), import its key and leave its
+#                          repositories disabled, so the image's `dnf upgrade` and derived
+#                          images see only the distribution's own repositories
+#   crb_repo               EL: the id of the CodeReady Builder repository (crb; on RHEL/UBI
+#                          ubi-N-codeready-builder-rpms); fails when no repository file has it
 #   pam_cron_file          the cron daemon's PAM file
 #   sftp_server_path       the sftp-server binary of openssh-server
+# Paths and URLs the functions use can be moved for tests: OS_RELEASE, APT_LISTS_DIR,
+# APT_CACHE_DIR, YUM_REPOS_DIR, DNF_CACHE_DIR, YUM_CACHE_DIR, RPM_GPG_DIR, EPEL_URL.
 #
 # Logical name -> package names. EL packages marked "epel:" come from EPEL.
 #   logical      debian              el
@@ -29,6 +35,8 @@
 #   ssh-client   openssh-client      openssh-clients
 #   ps           procps              procps-ng
 #   locale-en    locales             glibc-langpack-en
+#   curl         curl                curl-minimal (EL9; the minimal images' libcurl-minimal
+#                                    conflicts with curl), curl (EL10: curl-minimal is gone)
 #   useradd      passwd              shadow-utils
 #   cc           gcc libc6-dev       gcc glibc-devel
 #   python-dev   python3-dev         python3-devel
@@ -92,6 +100,9 @@ distro_package_table() {
         ssh-client) echo "openssh-client|openssh-clients" ;;
         ps) echo "procps|procps-ng" ;;
         locale-en) echo "locales|glibc-langpack-en" ;;
+        curl)
+            if [ "${DISTRO_MAJOR:-0}" -ge 10 ] 2>/dev/null; then echo "curl|curl"; else echo "curl|curl-minimal"; fi
+            ;;
         useradd) echo "passwd|shadow-utils" ;;
         cc) echo "gcc libc6-dev|gcc glibc-devel" ;;
         python-dev) echo "python3-dev|python3-devel" ;;
@@ -139,26 +150,96 @@ pkg_refresh() {
     fi
 }
 
+# The CodeReady Builder repository's id, read from the repository files: EPEL packages
+# depend on it. A name that no file defines would make dnf and microdnf fail with an
+# "unknown repo" error deep in the build, so this says which ids it looked for.
+crb_repo() {
+    [ "$DISTRO_FAMILY" = el ] || { distro_die "crb_repo: $DISTRO_ID is not an EL distribution"; return 1; }
+    local repos_dir=${YUM_REPOS_DIR:-/etc/yum.repos.d} candidates id file line
+    case $DISTRO_ID in
+        # UBI images carry ubi.repo; a subscribed RHEL host's redhat.repo names it by arch.
+        rhel) candidates=("ubi-$DISTRO_MAJOR-codeready-builder-rpms" "codeready-builder-for-rhel-$DISTRO_MAJOR-${HOSTTYPE:-x86_64}-rpms") ;;
+        *) candidates=(crb) ;;
+    esac
+    for id in "${candidates[@]}"; do
+        for file in "$repos_dir"/*.repo; do
+            [ -f "$file" ] || continue
+            while IFS= read -r line || [ -n "$line" ]; do
+                if [ "${line%"${line##*[![:space:]]}"}" = "[$id]" ]; then
+                    echo "$id"
+                    return 0
+                fi
+            done <"$file"
+        done
+    done
+    distro_die "no CodeReady Builder repository (${candidates[*]}) in $repos_dir/*.repo; EPEL packages need it"
+}
+
+# Sets enabled=0 in the given repository files (microdnf has no config-manager).
+distro_disable_repo_files() {
+    local file line content
+    for file in "$@"; do
+        [ -f "$file" ] || continue
+        content=""
+        while IFS= read -r line || [ -n "$line" ]; do
+            case $line in
+                enabled=* | "enabled "*) line="enabled=0" ;;
+            esac
+            content+="$line"$'\n'
+        done <"$file"
+        printf '%s' "$content" >"$file"
+    done
+}
+
+# epel-release from the Fedora project, for RHEL and UBI (their repositories do not carry
+# it) and as a fallback elsewhere. microdnf installs only from repositories, never from a
+# file or URL, so rpm installs it. The EPEL key is fetched over HTTPS from the same place
+# and imported first, so `rpm -K` can check the package's signature before it is installed.
+distro_install_epel_release_rpm() {
+    command -v curl >/dev/null 2>&1 || pkg_install curl || return 1
+    local work status=0
+    work=$(mktemp -d) || return 1
+    distro_fetch_and_install_epel_release "$work" || status=$?
+    rm -rf "$work"
+    return "$status"
+}
+
+distro_fetch_and_install_epel_release() {
+    local work=$1 base_url=${EPEL_URL:-https://dl.fedoraproject.org/pub/epel}
+    local key_url="$base_url/RPM-GPG-KEY-EPEL-$DISTRO_MAJOR"
+    local rpm_url="$base_url/epel-release-latest-$DISTRO_MAJOR.noarch.rpm"
+    echo "*** installing epel-release from $rpm_url"
+    curl -fsSL --retry 3 -o "$work/RPM-GPG-KEY-EPEL" "$key_url" ||
+        { distro_die "could not download $key_url"; return 1; }
+    rpm --import "$work/RPM-GPG-KEY-EPEL" ||
+        { distro_die "could not import the EPEL key from $key_url"; return 1; }
+    curl -fsSL --retry 3 -o "$work/epel-release.rpm" "$rpm_url" ||
+        { distro_die "could not download $rpm_url"; return 1; }
+    rpm -K "$work/epel-release.rpm" ||
+        { distro_die "$rpm_url: signature check failed (rpm -K)"; return 1; }
+    rpm -i "$work/epel-release.rpm" || { distro_die "could not install $rpm_url"; return 1; }
+}
+
 enable_epel() {
     [ "$DISTRO_FAMILY" = el ] || return 0
     local repos_dir=${YUM_REPOS_DIR:-/etc/yum.repos.d}
-    [ -e "$repos_dir/epel.repo" ] && return 0
-    local manager
-    manager=$(distro_package_manager) || return 1
-    echo "*** enabling EPEL"
-    # CentOS Stream, AlmaLinux and Rocky ship epel-release in their extras repository;
-    # RHEL and UBI do not, so fall back to the Fedora project's release package.
-    "$manager" -y install epel-release ||
-        "$manager" -y install "https://dl.fedoraproject.org/pub/epel/epel-release-latest-$DISTRO_MAJOR.noarch.rpm" ||
-        { distro_die "could not install epel-release"; return 1; }
-    # EPEL packages depend on CRB (CodeReady Builder); epel-release ships /usr/bin/crb,
-    # which needs dnf's config-manager plugin.
-    if [ "$manager" = dnf ] && [ -x /usr/bin/crb ]; then
-        if ! { dnf -y install dnf-plugins-core && /usr/bin/crb enable; }; then
-            distro_die "could not enable CRB"
-            return 1
+    if [ ! -e "$repos_dir/epel.repo" ]; then
+        local manager
+        manager=$(distro_package_manager) || return 1
+        echo "*** installing epel-release (EPEL stays disabled; used for single transactions)"
+        # CentOS Stream, AlmaLinux and Rocky ship epel-release in their extras repository;
+        # RHEL and UBI do not.
+        if [ "$DISTRO_ID" = rhel ] ||
+            ! "$manager" -y install --setopt=install_weak_deps=0 --setopt=tsflags=nodocs epel-release; then
+            distro_install_epel_release_rpm || return 1
         fi
+        [ -e "$repos_dir/epel.repo" ] ||
+            { distro_die "epel-release installed no $repos_dir/epel.repo"; return 1; }
     fi
+    # dnf on RHEL/UBI and microdnf do not import the key by themselves.
+    local key=${RPM_GPG_DIR:-/etc/pki/rpm-gpg}/RPM-GPG-KEY-EPEL-$DISTRO_MAJOR
+    rpm --import "$key" || { distro_die "could not import the EPEL key $key"; return 1; }
+    distro_disable_repo_files "$repos_dir"/epel*.repo
 }
 
 pkg_install() {
@@ -181,20 +262,20 @@ pkg_install() {
             if ! compgen -G "${APT_LISTS_DIR:-/var/lib/apt/lists}/*_Packages" >/dev/null; then
                 pkg_refresh || return 1
             fi
+            # Documentation is left out by dpkg's path excludes (image/base/00-nodoc).
             DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
             ;;
-        dnf)
-            if [ -n "$needs_epel" ]; then enable_epel || return 1; fi
-            dnf -y install --setopt=install_weak_deps=False "${packages[@]}"
-            ;;
-        microdnf)
+        dnf | microdnf)
+            # microdnf takes install_weak_deps as 0/1 only; dnf takes both.
+            local options=(-y install --setopt=install_weak_deps=0 --setopt=tsflags=nodocs)
             if [ -n "$needs_epel" ]; then
+                local crb
+                # CRB first: a base without it fails before anything is installed.
+                crb=$(crb_repo) || return 1
                 enable_epel || return 1
-                # microdnf has no config-manager: enable CRB for this transaction only.
-                microdnf -y install --setopt=install_weak_deps=0 --enablerepo=crb "${packages[@]}"
-            else
-                microdnf -y install --setopt=install_weak_deps=0 "${packages[@]}"
+                options+=(--enablerepo=epel "--enablerepo=$crb")
             fi
+            "$manager" "${options[@]}" "${packages[@]}"
             ;;
     esac
 }
@@ -204,6 +285,9 @@ pkg_clean() {
         apt-get)
             apt-get clean
             rm -rf "${APT_LISTS_DIR:-/var/lib/apt/lists}"/* "${APT_CACHE_DIR:-/var/cache/apt}"/*.bin
+            # The backups dpkg and debconf keep of their databases (rewritten on the next
+            # install anyway): otherwise a second 1 MB copy in the layer.
+            rm -f /var/cache/debconf/*-old /var/lib/dpkg/*-old
             ;;
         dnf | microdnf)
             "$(distro_package_manager)" clean all
@@ -223,5 +307,10 @@ sftp_server_path() {
         echo /usr/lib/openssh/sftp-server
     fi
 }
+
+# Exported so that the step scripts install.sh runs (each in its own bash) can call them.
+export -f distro_die distro_detect distro_package_table distro_package_entries pkg_name \
+    distro_package_manager pkg_refresh crb_repo distro_disable_repo_files \
+    distro_install_epel_release_rpm distro_fetch_and_install_epel_release enable_epel pkg_install pkg_clean pam_cron_file sftp_server_path
 
 distro_detect

@@ -18,6 +18,10 @@ if command -v locale-gen >/dev/null 2>&1; then
     fi
     locale-gen
     echo "LANG=$locale_name" >/etc/default/locale
+    # The sources (/usr/share/i18n/locales and charmaps, 16 MB) are needed only to
+    # generate a locale, and the compiled one is in /usr/lib/locale/locale-archive.
+    # `apt-get install --reinstall locales` brings them back for another locale.
+    rm -rf /usr/share/i18n/locales /usr/share/i18n/charmaps
 else
     # EL: glibc-langpack-en carries it precompiled.
     echo "LANG=$locale_name" >/etc/locale.conf

@@ -47,6 +47,25 @@ def test_no_python_added_to_the_base(containers, base_image):
     assert set(found.stdout.split()) <= set(in_base_libs.stdout.split())
 
 
+# Debian and the minimal EL bases ship no Python: the image must not either (the builder
+# stage installs its Python, and only the builder). The full EL bases ship it for dnf.
+# (dpkg-query -W also lists packages that are known but not installed: status "un".)
+LIST_PYTHON_PACKAGES = ("if command -v dpkg-query >/dev/null; then "
+                        "dpkg-query -W -f '${db:Status-Abbrev} ${Package}\\n' 'python3*' 'libpython3*' 2>/dev/null"
+                        " | while read -r status name; do case $status in i*) echo \"$name\" ;; esac; done; "
+                        "else rpm -qa --qf '%{NAME}\\n' 'python3*' 'platform-python*'; fi; true")
+
+
+def test_no_python3_in_the_image_when_the_base_has_none(containers, base_image):
+    base_pythons = containers.run_once(["sh", "-c", LIST_PYTHONS + "; " + LIST_PYTHON_PACKAGES], image=base_image)
+    if base_pythons.stdout.split():
+        pytest.skip("%s ships Python (%s); test_no_python_added_to_the_base covers it"
+                    % (base_image, " ".join(base_pythons.stdout.split()[:3])))
+    in_image = containers.run_once(["sh", "-c", "command -v python3; " + LIST_PYTHONS + "; " + LIST_PYTHON_PACKAGES])
+    assert in_image.exit_code == 0, in_image.stderr
+    assert in_image.stdout.split() == []
+
+
 def test_pid1_maps_no_python_library_from_outside_its_dist(container):
     maps = exec_in(container, ["cat", "/proc/1/maps"]).stdout
     libraries = {line.split()[-1] for line in maps.splitlines() if "/" in line.split()[-1]}
