@@ -126,7 +126,7 @@ def split_command_line(argv):
         if not word.startswith("-") or word == "-":
             return flags, argv[index - 1:]
         if word in VALUE_OPTIONS:
-            if index == len(argv):
+            if index == len(argv) or argv[index] == "--":
                 raise UsageError("option %s needs a value" % word)
             flags.append((word, argv[index]))
             index += 1

@@ -15,13 +15,14 @@ from my_init.spawn import SpawnError
 from my_init.supervisor import exit_code
 
 CHECK_INTERVAL = 0.2
-# A `check` script that hangs is killed after this long (it counts as not ready).
+# A `check` script that hangs is killed after this long (it counts as not ready); the
+# wait can overrun its deadline by this much at most.
 CHECK_TIMEOUT = 5.0
 
 
-def run_check(supervisor, directory, deadline, log):
+def run_check(supervisor, directory, log):
     """Run DIRECTORY/check in DIRECTORY (as runit does); its exit code (137 if killed)."""
-    limit = min(deadline, time.monotonic() + CHECK_TIMEOUT)
+    limit = time.monotonic() + CHECK_TIMEOUT
     try:  # env -C: the directory change without a shell
         pid = supervisor.start(["env", "-C", directory, "./check"])
     except SpawnError as error:
@@ -31,7 +32,7 @@ def run_check(supervisor, directory, deadline, log):
     return exit_code(supervisor.wait_for(pid, limit, stop_grace=0))
 
 
-def why_not_ready(supervisor, directory, deadline, log):
+def why_not_ready(supervisor, directory, log):
     """None when the service needs no waiting for (or is ready), else the reason."""
     status = read_status(directory)
     if status is not None and not expected_up(directory, status):
@@ -41,7 +42,7 @@ def why_not_ready(supervisor, directory, deadline, log):
     reason = why_not_up(directory, status)
     if reason is not None or not has_check(directory):
         return reason
-    code = run_check(supervisor, directory, deadline, log)
+    code = run_check(supervisor, directory, log)
     return None if code == 0 else "up, but ./check exited %d (not ready)" % code
 
 
@@ -56,7 +57,7 @@ def wait_for_services(supervisor, seconds, log):
         for directory in pending:
             if supervisor.stop_requested():
                 return None
-            reason = why_not_ready(supervisor, directory, deadline, log)
+            reason = why_not_ready(supervisor, directory, log)
             if reason is not None:
                 reasons[directory] = reason
         if supervisor.stop_requested():
