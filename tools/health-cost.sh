@@ -5,7 +5,8 @@
 # (GNU time's maximum resident set size over the call's processes).
 #
 #   bash tools/health-cost.sh IMAGE [N]      (needs docker and the host's /usr/bin/time,
-#                                             copied into the container: a glibc base)
+#                                             copied into the container: a glibc base;
+#                                             CONTAINER_NAME names the container)
 set -euo pipefail
 
 die() {
@@ -17,7 +18,7 @@ die() {
 image=$1
 calls=${2:-200}
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed"
-name=health-cost-$$
+name=${CONTAINER_NAME:-health-cost-$$}
 docker run -d --name "$name" "$image" >/dev/null
 trap 'docker rm -f "$name" >/dev/null' EXIT
 docker cp /usr/bin/time "$name:/tmp/gnu-time"
