@@ -35,9 +35,7 @@ def run_check(supervisor, directory, log):
 def why_not_ready(supervisor, directory, log):
     """None when the service needs no waiting for (or is ready), else the reason."""
     status = read_status(directory)
-    if status is not None and not expected_up(directory, status):
-        return None
-    if status is None and not expected_up(directory, None):
+    if not expected_up(directory, status):
         return None
     reason = why_not_up(directory, status)
     if reason is not None or not has_check(directory):
