@@ -59,11 +59,9 @@ def test_a_failing_check_script_makes_it_unhealthy(containers):
     assert result.stdout == "syslog-ng: running, but ./check fails (not ready)\n"
 
 
-def test_health_check_turned_off_with_healthcheck_none(image_builder):
+def test_health_check_turned_off_with_healthcheck_none(image_builder, docker_client):
     tag = image_builder.build("FROM {image}\nHEALTHCHECK NONE\n")
-    import docker
-
-    check = docker.from_env().images.get(tag).attrs["Config"].get("Healthcheck") or {}
+    check = docker_client.images.get(tag).attrs["Config"].get("Healthcheck") or {}
     assert check.get("Test") == ["NONE"]
 
 
