@@ -19,6 +19,12 @@ options:
   --enable-insecure-key    install the insecure SSH key (/usr/sbin/enable_insecure_key)
   -g, --signal-process-group
                            forward signals to MAIN_COMMAND's process group, not only to it
+  --wait-for-services SECONDS
+                           start MAIN_COMMAND only once every service is up and ready;
+                           exit 1 naming those that are not after SECONDS
+  --rewrite-signal FROM:TO pass signal TO (0: none) to MAIN_COMMAND instead of FROM,
+                           the stop signal included (repeatable; e.g. TERM:QUIT)
+  --map-exit-code FROM:TO  exit with TO instead of FROM (repeatable; e.g. 143:0)
   --quiet                  log errors only
   -v, --verbose            log debug messages too
   -h, --help               show this help and exit
@@ -28,6 +34,7 @@ environment:
   KILL_PROCESS_TIMEOUT        seconds for the main command and the runit services to stop (5)
   KILL_ALL_PROCESSES_TIMEOUT  seconds for all other processes to exit after SIGTERM (3)
   SHUTDOWN_HOOK_TIMEOUT       seconds each pre/post-shutdown hook may run (1)
+  WAIT_FOR_SERVICES           as --wait-for-services (0: do not wait)
 """
 
 # Option spelling -> Options attribute set to True. Parsed here rather than with
@@ -47,6 +54,14 @@ FLAGS = {
     "--help": "help",
     "-V": "version",
     "--version": "version",
+}
+
+# Options that take a value (`--opt VALUE` or `--opt=VALUE`) -> (attribute, parser,
+# repeatable). Repeatable ones collect {from: to} pairs.
+VALUE_OPTIONS = {
+    "--wait-for-services": ("wait_for_services", "seconds", False),
+    "--rewrite-signal": ("signal_rewrites", "signal_rewrite", True),
+    "--map-exit-code": ("exit_code_map", "exit_code_map", True),
 }
 
 TIMEOUT_DEFAULTS = (
@@ -75,6 +90,9 @@ class Options:
         self.hook_timeout = 1.0
         self.help = False
         self.version = False
+        self.wait_for_services = 0.0
+        self.signal_rewrites = {}
+        self.exit_code_map = {}
 
     @property
     def kill_all_on_exit(self):
@@ -96,25 +114,63 @@ def read_timeout(environ, name, default):
 
 def split_command_line(argv):
     """Options up to `--` or the first non-option word; the rest is the main command.
-    Short flags may be bundled (-gv)."""
+    Short flags may be bundled (-gv). The word after an option of VALUE_OPTIONS given
+    without `=VALUE` is its value. Returns ([(option, value or None)], command)."""
     flags = []
-    for index, word in enumerate(argv):
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        index += 1
         if word == "--":
-            return flags, argv[index + 1:]
-        if not word.startswith("-") or word == "-":
             return flags, argv[index:]
-        if word.startswith("--") or len(word) == 2:
-            flags.append(word)
+        if not word.startswith("-") or word == "-":
+            return flags, argv[index - 1:]
+        if word in VALUE_OPTIONS:
+            if index == len(argv) or argv[index] == "--":
+                raise UsageError("option %s needs a value" % word)
+            flags.append((word, argv[index]))
+            index += 1
+        elif word.startswith("--") and word.split("=", 1)[0] in VALUE_OPTIONS:
+            flags.append(tuple(word.split("=", 1)))
+        elif word.startswith("--") or len(word) == 2:
+            flags.append((word, None))
         else:
-            flags.extend("-" + letter for letter in word[1:])
+            flags.extend(("-" + letter, None) for letter in word[1:])
     return flags, []
+
+
+def read_value(option, parser, text):
+    """One option value through its parser (rewrite.py); UsageError naming the option."""
+    from my_init import rewrite
+
+    try:
+        if parser == "seconds":
+            return read_timeout({option: text}, option, 0.0)
+        return getattr(rewrite, "parse_" + parser)(text)
+    except rewrite.BadValue as error:
+        raise UsageError("%s %r: %s" % (option, text, error)) from None
+
+
+def set_value(options, option, text):
+    attribute, parser, repeatable = VALUE_OPTIONS[option]
+    value = read_value(option, parser, text)
+    if repeatable:
+        source, target = value
+        getattr(options, attribute)[source] = target
+    else:
+        setattr(options, attribute, value)
 
 
 def parse_args(argv, environ=os.environ):
     """Returns Options, or None when --help/--version was answered. Raises UsageError."""
     flags, command = split_command_line(argv)
     options = Options()
-    for flag in flags:
+    wait_given = False
+    for flag, value in flags:
+        if flag in VALUE_OPTIONS:
+            set_value(options, flag, value)
+            wait_given = wait_given or flag == "--wait-for-services"
+            continue
         attribute = FLAGS.get(flag.split("=", 1)[0])
         if attribute is None:
             raise UsageError("unknown option %s (see my_init --help)" % flag)
@@ -134,4 +190,6 @@ def parse_args(argv, environ=os.environ):
         raise UsageError("--skip-runit needs a main command (my_init --skip-runit -- CMD ...)")
     for attribute, name, default in TIMEOUT_DEFAULTS:
         setattr(options, attribute, read_timeout(environ, name, default))
+    if not wait_given:
+        options.wait_for_services = read_timeout(environ, "WAIT_FOR_SERVICES", 0.0)
     return options

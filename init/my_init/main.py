@@ -7,10 +7,13 @@ import time
 from my_init import log as logging
 from my_init.cli import UsageError, parse_args
 from my_init.environment import ContainerEnvironment
+from my_init.exit_request import install_exit_requests, link_finish_scripts
 from my_init.hooks import (
     INSECURE_KEY_COMMAND, POST_SHUTDOWN_DIRECTORY, PRE_SHUTDOWN_DIRECTORY, BootFailed,
     executables_in, run_shutdown_hooks, run_startup_command, run_startup_files)
+from my_init.readiness import report_not_ready, wait_for_services
 from my_init.runit import start_runit, stop_runit
+from my_init.runtime import mark_stopping, prepare_runtime_directory
 from my_init.shutdown import kill_all_processes
 from my_init.signals import configure_signals, describe
 from my_init.spawn import SpawnError
@@ -31,6 +34,7 @@ def boot(options, supervisor, environment, log):
         run_startup_files(supervisor, environment, grace, log)
     if options.skip_runit or supervisor.stop_requested():
         return None
+    link_finish_scripts(log)
     try:
         return start_runit(supervisor, log)
     except SpawnError as error:
@@ -44,7 +48,7 @@ def run_main_command(options, supervisor, log):
     log.info("Running %s..." % name)
     try:
         status = supervisor.run(command, stop_grace=options.kill_process_timeout,
-                                own_process_group=True)
+                                own_process_group=True, rewrites=options.signal_rewrites)
     except SpawnError as error:
         log.error(str(error))
         return error.status
@@ -77,6 +81,11 @@ def run(options, supervisor, environment, log):
         log.error(str(failure))
         return failure.status, None
     if options.main_command:
+        if runsvdir is not None and options.wait_for_services and not supervisor.stop_requested():
+            not_ready = wait_for_services(supervisor, options.wait_for_services, log)
+            if not_ready:
+                report_not_ready(not_ready, options.wait_for_services, log)
+                return 1, runsvdir
         if supervisor.stop_requested():  # stopped during boot: the command never ran
             return 128 + supervisor.stop_signal, runsvdir
         return run_main_command(options, supervisor, log), runsvdir
@@ -133,6 +142,21 @@ def main(argv=None):
     environment.import_variables(clear=False, override=False)
     environment.export_variables(to_directory=True)
 
+    if prepare_runtime_directory(log):
+        supervisor.stop_listeners.append(lambda: mark_stopping(log))
+        install_exit_requests(supervisor, log)
+
     code, runsvdir_pid = run(options, supervisor, environment, log)
+    mark_stopping(log)
     shut_down(options, supervisor, runsvdir_pid, log)
-    return code
+    return final_exit_code(options, supervisor, code, log)
+
+
+def final_exit_code(options, supervisor, code, log):
+    """A code asked for (my_init_exit, a critical service) wins; then --map-exit-code."""
+    if supervisor.requested_exit is not None:
+        code = supervisor.requested_exit
+    mapped = options.exit_code_map.get(code, code)
+    if mapped != code:
+        log.info("exit code %d mapped to %d" % (code, mapped))
+    return mapped

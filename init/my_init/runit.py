@@ -12,6 +12,7 @@ import time
 
 from my_init import signals
 from my_init.proc import child_pids, command_line, process_name
+from my_init.services import runsv_answers
 from my_init.spawn import SpawnError
 from my_init.supervisor import exit_code
 
@@ -85,9 +86,14 @@ def stop_services(supervisor, services, runsv_pids, deadline, log):
         return True
     for pid in runsv_pids:
         supervisor.watch(pid)
-    if not (services and run_sv(supervisor, "exit", services, deadline, log)):
-        log.debug("not every runsv took `sv exit`; sending them SIGTERM")
-        for pid in runsv_pids:
+    # Only runsv processes that answer get `sv exit`: sv would print "unable to open
+    # supervise/ok" for one too young to have created it (a one-shot command that ends
+    # right after boot). The others get SIGTERM, which runsv takes as the same command.
+    answering = [path for path in services if runsv_answers(path)]
+    if not (answering and run_sv(supervisor, "exit", answering, deadline, log)):
+        answering = []
+    for pid in runsv_pids:
+        if service_of(pid) not in answering:
             supervisor.kill(pid, signals.SIGTERM)
     stopped = supervisor.wait_until(
         lambda: all(supervisor.has_exited(pid) for pid in runsv_pids), deadline)

@@ -40,16 +40,25 @@ class Supervisor:
         self.foreground_is_group = False
         self.stop_signal = None
         self.stop_time = None  # monotonic time of the first stop signal
+        # Signal -> signal (0: not passed on) for what reaches the main command
+        # (--rewrite-signal); set per foreground child by start().
+        self.foreground_rewrites = {}
+        # Signal -> callable: takes that signal first; returns True when it consumed it
+        # (exit_request.py: SIGPWR from my_init_exit).
+        self.signal_hooks = {}
+        self.stop_listeners = []  # called once when the stop begins
+        self.requested_exit = None  # exit code asked for by my_init_exit / a critical service
 
     # -- children ---------------------------------------------------------------
 
-    def start(self, argv, foreground=False, own_process_group=False):
+    def start(self, argv, foreground=False, own_process_group=False, rewrites=None):
         pid = spawn(argv, own_process_group=own_process_group,
                     take_terminal=own_process_group and foreground)
         self.watch(pid)
         if foreground:
             self.foreground = pid
             self.foreground_is_group = own_process_group and self.signal_process_group
+            self.foreground_rewrites = rewrites or {}
         return pid
 
     def watch(self, pid):
@@ -93,6 +102,12 @@ class Supervisor:
         if pid is None or pid in self.exited:
             self.log.debug("%s: no main command to pass it to" % signals.describe(signum))
             return
+        received, signum = signum, self.foreground_rewrites.get(signum, signum)
+        if signum != received:
+            self.log.debug("%s rewritten to %s" % (signals.describe(received),
+                                                  signals.describe(signum) if signum else "nothing"))
+            if not signum:
+                return
         try:
             if self.foreground_is_group:
                 os.killpg(pid, signum)
@@ -114,11 +129,31 @@ class Supervisor:
         if signum == signals.SIGCHLD:
             self.reap_zombies()
             return
-        if signum in signals.SHUTDOWN and self.stop_signal is None:
-            self.stop_signal = signum
-            self.stop_time = time.monotonic()
-            self.log.info("%s received, shutting down" % signals.describe(signum))
+        hook = self.signal_hooks.get(signum)
+        if hook is not None and hook():
+            return
+        if signum in signals.SHUTDOWN:
+            self.begin_stop(signum, "%s received" % signals.describe(signum))
         self.forward(signum)
+
+    def begin_stop(self, signum, reason):
+        """Record the first stop (its signal and time); later ones change nothing."""
+        if self.stop_signal is not None:
+            return
+        self.stop_signal = signum
+        self.stop_time = time.monotonic()
+        self.log.info("%s, shutting down" % reason)
+        for listener in self.stop_listeners:
+            listener()
+
+    def request_exit(self, code, reason):
+        """Stop as on `docker stop` (SIGTERM to the main command) and exit with CODE."""
+        if self.stop_requested():
+            self.log.info("%s; already shutting down" % reason)
+            return
+        self.requested_exit = code
+        self.begin_stop(signals.SIGTERM, reason)
+        self.forward(signals.SIGTERM)
 
     def wait_until(self, done, deadline=None):
         """Handle signals until done() is true (True) or the monotonic deadline passes (False)."""
@@ -171,8 +206,9 @@ class Supervisor:
             self.wait_until(lambda: pid in self.exited, time.monotonic() + KILL_GRACE)
             return self.release(pid)
 
-    def run(self, argv, deadline=None, stop_grace=None, own_process_group=False):
+    def run(self, argv, deadline=None, stop_grace=None, own_process_group=False, rewrites=None):
         """Start argv in the foreground and wait for it (see wait_for). Returns the wait
         status. Raises SpawnError if it cannot be executed."""
-        pid = self.start(argv, foreground=True, own_process_group=own_process_group)
+        pid = self.start(argv, foreground=True, own_process_group=own_process_group,
+                         rewrites=rewrites)
         return self.wait_for(pid, deadline, stop_grace)

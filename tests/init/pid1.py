@@ -61,7 +61,9 @@ class InitRun:
         self.work = tmp_path / "work"
         self.etc = self.upper / "etc"
         self.sbin = self.upper / "sbin"  # seen as /usr/sbin
-        for directory in (self.etc, self.sbin, self.work / "etc", self.work / "sbin"):
+        self.run_directory = self.upper / "run"  # seen as /run
+        for directory in (self.etc, self.sbin, self.run_directory, self.work / "etc",
+                          self.work / "sbin", self.work / "run"):
             directory.mkdir(parents=True)
         for name in OWN_DIRECTORIES:
             directory = self.etc / name

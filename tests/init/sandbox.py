@@ -3,9 +3,9 @@
 Usage (as root, already inside `unshare --mount --propagation private`):
     sandbox.py UPPER WORK [--user UID:GID] [--no-pid-namespace] -- INIT_ARGV...
 
-/etc becomes an overlay of the host's /etc with UPPER/etc on top, and /usr/sbin one
-with UPPER/sbin, so everything the init or the test writes there lands in UPPER and the
-host's files are never touched.
+/etc becomes an overlay of the host's /etc with UPPER/etc on top, /usr/sbin one with
+UPPER/sbin and /run one with UPPER/run (my_init's /run/my_init), so everything the init
+or the test writes there lands in UPPER and the host's files are never touched.
 """
 
 import os
@@ -27,7 +27,7 @@ def main(argv):
         else:
             sys.exit("sandbox: unknown flag %s" % flag)
     command = rest[1:]
-    for target, name in (("/etc", "etc"), ("/usr/sbin", "sbin")):
+    for target, name in (("/etc", "etc"), ("/usr/sbin", "sbin"), ("/run", "run")):
         subprocess.run(
             ["mount", "-t", "overlay", "overlay", "-o",
              "lowerdir=%s,upperdir=%s/%s,workdir=%s/%s" % (target, upper, name, work, name),

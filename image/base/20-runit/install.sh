@@ -13,3 +13,6 @@ status=0
 [ "$status" -ne 127 ] && [ "$status" -ne 126 ] ||
     { echo "20-runit: /usr/bin/sv does not run on this base (exit $status)" >&2; exit 1; }
 install -d -m 0755 /etc/service
+# Shared by the run scripts of the services that log through syslog-ng (cron, sshd).
+install -d -m 0755 /usr/lib/baseimage
+install -m 0755 wait-for-syslog /usr/lib/baseimage/wait-for-syslog

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The compiled init: the Dockerfile copies the builder's dist to /usr/lib/my_init; this
-# step links the commands and proves the binary runs on this base's glibc.
+# step links the commands and proves the binary runs on this base's glibc; it also
+# installs my_init's shell tools.
 set -euo pipefail
 
 dist=/usr/lib/my_init
@@ -11,3 +12,6 @@ done
 version=$(/sbin/my_init --version) || { echo "30-my_init: /sbin/my_init --version failed" >&2; exit 1; }
 echo "*** installed $version"
 /sbin/setuser --help >/dev/null || { echo "30-my_init: /sbin/setuser --help failed" >&2; exit 1; }
+# Shell tools that talk to my_init through /run/my_init (README: "Health check",
+# "Critical services"): cheaper per call than the compiled binary.
+install -m 0755 my_init_health my_init_exit /sbin/

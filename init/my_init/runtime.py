@@ -1,0 +1,49 @@
+"""/run/my_init: what my_init tells the other programs of the container.
+
+    pid             my_init's PID (1 in a container), for my_init_exit
+    stopping        exists once the shutdown began (my_init_health then fails)
+    exit-request.*  written by my_init_exit (see exit_request.py)
+
+Emptied at boot: after `docker restart` the container's /run still holds the last run's
+files. Without write access (a non-root container) it is skipped quietly: health then
+cannot see a shutdown, and my_init_exit cannot reach my_init.
+"""
+
+import os
+
+RUNTIME_DIRECTORY = "/run/my_init"
+PID_FILE = "pid"
+STOPPING_FILE = "stopping"
+
+
+def path_of(name):
+    return os.path.join(RUNTIME_DIRECTORY, name)
+
+
+def prepare_runtime_directory(log):
+    """Create /run/my_init (0755), empty it, and write the PID. False if impossible."""
+    try:
+        os.makedirs(RUNTIME_DIRECTORY, mode=0o755, exist_ok=True)
+        for name in os.listdir(RUNTIME_DIRECTORY):
+            os.unlink(path_of(name))
+        write_file(PID_FILE, "%d\n" % os.getpid())
+    except OSError as error:
+        log.debug("%s not usable (%s): no health state, no exit requests"
+                  % (RUNTIME_DIRECTORY, error.strerror))
+        return False
+    return True
+
+
+def write_file(name, text):
+    """Atomically: a reader sees the old file or the whole new one."""
+    temporary = path_of(".%s.new" % name)
+    with open(temporary, "w") as file:
+        file.write(text)
+    os.rename(temporary, path_of(name))
+
+
+def mark_stopping(log):
+    try:
+        write_file(STOPPING_FILE, "")
+    except OSError as error:
+        log.debug("cannot write %s (%s)" % (path_of(STOPPING_FILE), error.strerror))
