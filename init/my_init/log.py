@@ -40,22 +40,26 @@ def write_line(text, fd=STDERR):
 
 
 def fill_closed_standard_fds():
-    """Open /dev/null on fd 0, 1 or 2 if one was closed when my_init started. Otherwise
+    """Put /dev/null on fd 0, 1 or 2 if one was closed when my_init started. Otherwise
     the next file PID 1 opens would take that number: log lines would be written into
-    it, and every child would get it as its stdin/stdout/stderr."""
+    it, and children would get it as their stdin/stdout/stderr. (The compiled init's
+    runtime already puts a close-on-exec /dev/null there: children would still find
+    the fd closed, so that one is replaced too.)"""
     for fd in (0, 1, 2):
         try:
-            os.fstat(fd)
+            if os.get_inheritable(fd):
+                continue
         except OSError:
-            try:
-                null = os.open("/dev/null", os.O_RDWR)  # the lowest free number: fd
-            except OSError:
-                return
-            if null != fd:  # cannot happen while the lower ones are open; be safe
-                os.dup2(null, fd, inheritable=True)
-                os.close(null)
-            else:
-                os.set_inheritable(fd, True)
+            pass  # closed
+        try:
+            null = os.open("/dev/null", os.O_RDWR)
+        except OSError:
+            return
+        if null == fd:
+            os.set_inheritable(fd, True)
+        else:
+            os.dup2(null, fd)  # inheritable
+            os.close(null)
 
 
 class Log:
