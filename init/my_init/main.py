@@ -99,7 +99,8 @@ def shut_down(options, supervisor, runsvdir_pid, log):
     hook_timeout = options.hook_timeout
 
     pre_hooks = executables_in(PRE_SHUTDOWN_DIRECTORY, log)
-    intact = survive(log, run_shutdown_hooks, supervisor, pre_hooks, hook_timeout, final_deadline, log)
+    intact = survive(log, run_shutdown_hooks, supervisor, pre_hooks, hook_timeout,
+                     final_deadline, log)
     if runsvdir_pid is not None:
         runit_deadline = min(max(stop_deadline, time.monotonic() + MIN_RUNIT_GRACE), final_deadline)
         intact &= survive(log, stop_runit, supervisor, runsvdir_pid, runit_deadline, log)
@@ -108,7 +109,8 @@ def shut_down(options, supervisor, runsvdir_pid, log):
         # Keep time for the post-shutdown hooks, which run after everything else is gone.
         reserve = min(hook_timeout * len(post_hooks), max(final_deadline - time.monotonic(), 0) / 2)
         intact &= survive(log, kill_all_processes, supervisor, final_deadline - reserve, log)
-    intact &= survive(log, run_shutdown_hooks, supervisor, post_hooks, hook_timeout, final_deadline, log)
+    intact &= survive(log, run_shutdown_hooks, supervisor, post_hooks, hook_timeout,
+                      final_deadline, log)
     return intact
 
 

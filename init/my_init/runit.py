@@ -60,7 +60,11 @@ def start_runit(supervisor, log):
 def find_runsvdir(supervisor):
     """runsvdir's PID among my_init's children, watched again (None if there is none):
     for a shutdown after an unexpected error lost track of it."""
-    for pid in child_pids():
+    try:
+        children = child_pids()
+    except OSError:  # no /proc: nothing to find
+        return None
+    for pid in children:
         if process_name(pid) == "runsvdir":
             supervisor.watch(pid)
             return pid

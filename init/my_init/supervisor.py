@@ -47,12 +47,15 @@ class Supervisor:
     def start(self, argv, foreground=False, own_process_group=False, deadline=None):
         """Start argv; a shortage of processes or memory is retried (spawn_patiently)
         until the deadline at the latest. Raises SpawnError."""
+        stopping_before = self.stop_requested()
         pid = spawn_patiently(argv, self.pause, deadline, own_process_group=own_process_group,
                               take_terminal=own_process_group and foreground)
         self.watch(pid)
         if foreground:
             self.foreground = pid
             self.foreground_is_group = own_process_group and self.signal_process_group
+            if self.stop_requested() and not stopping_before:
+                self.forward(self.stop_signal)  # it came while the start was retried
         return pid
 
     def watch(self, pid):

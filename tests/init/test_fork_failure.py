@@ -9,6 +9,8 @@ number written in the file. Scripts inside the sandbox create and remove it.
 """
 
 import errno
+import signal
+import time
 
 import pytest
 
@@ -54,6 +56,19 @@ def test_a_shortage_that_passes_is_waited_out(init, fork_shim):
     assert code == 5, init.stderr
     assert steps(init) == ["main"]
     assert "cannot start sh" not in init.stderr
+
+
+def test_stop_during_the_retry_reaches_the_command_once_started(init, fork_shim):
+    # Forks fail for 0.6 s; SIGTERM arrives meanwhile. The main command, started late,
+    # gets it at once (143) instead of running until KILL_PROCESS_TIMEOUT's SIGKILL (137).
+    init.write("my_init.d/10-block", "#!/bin/sh\ntouch %s\n(sleep 0.6; rm %s) &\n" % (NO_FORK, NO_FORK))
+    init.start(args=["--skip-runit"], command=["sleep", "100"], preload=fork_shim,
+               env=dict(FAST, FAIL_FORK_WHILE=NO_FORK))
+    init.wait_for_file("no-fork")
+    time.sleep(0.2)
+    init.signal(signal.SIGTERM)
+    assert init.wait() == 128 + signal.SIGTERM, init.stderr
+    assert "sleep 100 was killed by SIGTERM" in init.stderr
 
 
 def test_startup_script_that_cannot_be_forked_fails_the_boot(init, fork_shim):
