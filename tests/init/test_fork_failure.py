@@ -48,6 +48,15 @@ def test_main_command_that_cannot_be_forked_gives_71_after_the_shutdown(init, fo
     assert "Traceback" not in init.stderr
 
 
+def test_process_limit_of_the_user(init):
+    # The real thing, no shim: RLIMIT_NPROC=1 for `nobody`, whose one process is PID 1.
+    argv = (["prlimit", "--nproc=1", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+             "--"] + init.variant.my_init())
+    assert init.run(argv=argv, args=["--skip-runit"], command=["sh", "-c", "exit 3"]) == 71
+    assert "*** cannot start sh: fork failed: Resource temporarily unavailable\n" in init.stderr
+    assert "Traceback" not in init.stderr
+
+
 def test_a_shortage_that_passes_is_waited_out(init, fork_shim):
     # Forks fail for 0.3 s, well inside the retry window: the main command still runs.
     init.write("my_init.d/10-block", "#!/bin/sh\ntouch %s\n(sleep 0.3; rm %s) &\n" % (NO_FORK, NO_FORK))
