@@ -19,6 +19,7 @@ FAST = {"KILL_PROCESS_TIMEOUT": "3", "KILL_ALL_PROCESSES_TIMEOUT": "2"}
 # A process that outlives the startup script (reparented to PID 1) and leaves a mark when
 # the shutdown's kill-all step sends it SIGTERM.
 BACKGROUND = "(trap 'echo > /etc/background-stopped; exit 0' TERM; while :; do sleep 0.05; done) &\n"
+UNUSED_UID = 61313
 REASONS = {errno.EAGAIN: "Resource temporarily unavailable", errno.ENOMEM: "Cannot allocate memory"}
 
 
@@ -49,9 +50,10 @@ def test_main_command_that_cannot_be_forked_gives_71_after_the_shutdown(init, fo
 
 
 def test_process_limit_of_the_user(init):
-    # The real thing, no shim: RLIMIT_NPROC=1 for `nobody`, whose one process is PID 1.
-    argv = (["prlimit", "--nproc=1", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-             "--"] + init.variant.my_init())
+    # The real thing, no shim: RLIMIT_NPROC=1 for a user whose one process is PID 1. The
+    # limit counts the user's processes host-wide: a uid nothing else runs as, not nobody.
+    argv = (["prlimit", "--nproc=1", "setpriv", "--reuid=%d" % UNUSED_UID, "--regid=%d" % UNUSED_UID,
+             "--clear-groups", "--"] + init.variant.my_init())
     assert init.run(argv=argv, args=["--skip-runit"], command=["sh", "-c", "exit 3"]) == 71
     assert "*** cannot start sh: fork failed: Resource temporarily unavailable\n" in init.stderr
     assert "Traceback" not in init.stderr
