@@ -1,5 +1,5 @@
-"""Output gone: a stdout or stderr that is a pipe whose reader has exited, or a closed
-fd, never ends PID 1, whatever SIGPIPE's disposition it inherited. Its log lines are
+"""Output gone: a stdout or stderr that is a pipe whose reader has exited, a closed fd,
+or a full device (ENOSPC) never ends PID 1, whatever SIGPIPE's disposition it inherited. Its log lines are
 dropped, the main command runs and its exit code is my_init's, and children start with
 SIGPIPE at its default. A closed fd is replaced by /dev/null before anything else."""
 
@@ -9,7 +9,8 @@ import pytest
 
 from pid1 import program
 
-MODES = ["broken-stderr", "closed-stderr", "broken-stdout", "closed-stdout"]
+MODES = ["broken-stderr", "closed-stderr", "full-stderr", "broken-stdout", "closed-stdout",
+         "full-stdout"]
 # Log lines before the main command (the startup script) and after it (the hook).
 STEP = "#!/bin/sh\necho %s >> /etc/steps\n"
 MAIN = "grep SigIgn /proc/self/status > /etc/main-sigign; echo main >> /etc/steps; exit 7"

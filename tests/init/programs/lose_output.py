@@ -3,7 +3,8 @@
     lose_output.py MODE SIGPIPE -- ARGV...
 
 MODE: broken-stderr / broken-stdout (a pipe whose reader has already exited),
-closed-stderr / closed-stdout (the fd is closed); SIGPIPE: default or ignore (inherited
+closed-stderr / closed-stdout (the fd is closed), full-stderr / full-stdout (/dev/full:
+every write fails with ENOSPC); SIGPIPE: default or ignore (inherited
 across exec, as from a parent shell or supervisor). Then exec ARGV in this process.
 """
 
@@ -24,6 +25,10 @@ def main(argv):
         os.close(write_end)
     elif how == "closed":
         os.close(fd)
+    elif how == "full":
+        full = os.open("/dev/full", os.O_WRONLY)
+        os.dup2(full, fd)
+        os.close(full)
     else:
         sys.exit("lose_output.py: unknown mode %s" % mode)
     handler = {"default": signal.SIG_DFL, "ignore": signal.SIG_IGN}[disposition]
