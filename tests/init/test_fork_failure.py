@@ -5,7 +5,8 @@ a hook is skipped, and at shutdown the services are stopped without `sv`.
 
 Forks fail through the fork_shim fixture (programs/fail_fork.c): while /etc/no-fork
 exists in the sandbox, every fork() of PID 1 fails with EAGAIN, or with the errno
-number written in the file. Scripts inside the sandbox create and remove it.
+number written in the file. Scripts inside the sandbox create and remove it. One case
+uses the real RLIMIT_NPROC instead (prlimit), as the issue reported it.
 """
 
 import errno
