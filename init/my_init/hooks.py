@@ -86,7 +86,7 @@ def run_shutdown_hooks(supervisor, hooks, hook_timeout, deadline, log):
         try:
             status = supervisor.run([path], deadline=hook_deadline)
         except SpawnError as error:
-            log.warn(str(error))
+            log.warn("%s; hook skipped" % error)
             continue
         code = exit_code(status)
         if code != 0:

@@ -11,8 +11,9 @@ from my_init.exit_request import install_exit_requests, link_finish_scripts
 from my_init.hooks import (
     INSECURE_KEY_COMMAND, POST_SHUTDOWN_DIRECTORY, PRE_SHUTDOWN_DIRECTORY, BootFailed,
     executables_in, run_shutdown_hooks, run_startup_command, run_startup_files)
+from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected, survive
 from my_init.readiness import report_not_ready, wait_for_services
-from my_init.runit import start_runit, stop_runit
+from my_init.runit import find_runsvdir, start_runit, stop_runit
 from my_init.runtime import mark_stopping, prepare_runtime_directory
 from my_init.shutdown import kill_all_processes
 from my_init.signals import configure_signals, describe
@@ -99,31 +100,36 @@ def run(options, supervisor, environment, log):
 def shut_down(options, supervisor, runsvdir_pid, log):
     """Pre-shutdown hooks, runit services, all other processes, post-shutdown hooks, all
     within one deadline: KILL_PROCESS_TIMEOUT + KILL_ALL_PROCESSES_TIMEOUT after the stop
-    began (the stop signal, or the main command's exit)."""
+    began (the stop signal, or the main command's exit). A step that fails unexpectedly
+    is reported and the next one runs; returns False if one did."""
     started = supervisor.stop_time if supervisor.stop_time is not None else time.monotonic()
     stop_deadline = started + options.kill_process_timeout
     final_deadline = stop_deadline + options.kill_all_processes_timeout
     hook_timeout = options.hook_timeout
 
     pre_hooks = executables_in(PRE_SHUTDOWN_DIRECTORY, log)
-    run_shutdown_hooks(supervisor, pre_hooks, hook_timeout, final_deadline, log)
+    intact = survive(log, run_shutdown_hooks, supervisor, pre_hooks, hook_timeout,
+                     final_deadline, log)
     if runsvdir_pid is not None:
         runit_deadline = min(max(stop_deadline, time.monotonic() + MIN_RUNIT_GRACE), final_deadline)
-        stop_runit(supervisor, runsvdir_pid, runit_deadline, log)
+        intact &= survive(log, stop_runit, supervisor, runsvdir_pid, runit_deadline, log)
     post_hooks = executables_in(POST_SHUTDOWN_DIRECTORY, log)
     if options.kill_all_on_exit:
         # Keep time for the post-shutdown hooks, which run after everything else is gone.
         reserve = min(hook_timeout * len(post_hooks), max(final_deadline - time.monotonic(), 0) / 2)
-        kill_all_processes(supervisor, final_deadline - reserve, log)
-    run_shutdown_hooks(supervisor, post_hooks, hook_timeout, final_deadline, log)
+        intact &= survive(log, kill_all_processes, supervisor, final_deadline - reserve, log)
+    intact &= survive(log, run_shutdown_hooks, supervisor, post_hooks, hook_timeout,
+                      final_deadline, log)
+    return intact
 
 
 def main(argv=None):
+    logging.fill_closed_standard_fds()
     log = logging.Log()
     try:
         options = parse_args(sys.argv[1:] if argv is None else argv)
     except UsageError as error:
-        sys.stderr.write("my_init: %s\n" % error)
+        logging.write_line("my_init: %s" % error)
         return 2
     if options is None:
         return 0
@@ -138,17 +144,20 @@ def main(argv=None):
 
         become_subreaper(log)
     supervisor = Supervisor(log, handled, options.signal_process_group)
-    environment = ContainerEnvironment(log)
-    environment.import_variables(clear=False, override=False)
-    environment.export_variables(to_directory=True)
-
-    if prepare_runtime_directory(log):
-        supervisor.stop_listeners.append(lambda: mark_stopping(log))
-        install_exit_requests(supervisor, log)
-
-    code, runsvdir_pid = run(options, supervisor, environment, log)
+    try:
+        environment = ContainerEnvironment(log)
+        environment.import_variables(clear=False, override=False)
+        environment.export_variables(to_directory=True)
+        if prepare_runtime_directory(log):
+            supervisor.stop_listeners.append(lambda: mark_stopping(log))
+            install_exit_requests(supervisor, log)
+        code, runsvdir_pid = run(options, supervisor, environment, log)
+    except Exception as error:  # the last resort: PID 1 shuts down properly, whatever it was
+        report_unexpected(error, log)
+        code, runsvdir_pid = UNEXPECTED_ERROR, find_runsvdir(supervisor)
     mark_stopping(log)
-    shut_down(options, supervisor, runsvdir_pid, log)
+    if not shut_down(options, supervisor, runsvdir_pid, log):
+        return UNEXPECTED_ERROR
     return final_exit_code(options, supervisor, code, log)
 
 

@@ -22,6 +22,11 @@ SUPERVISOR_NAMES = ("runsv", "runsvdir")
 # A file in a service directory: stop this service after all the others.
 STOP_LAST = "stop-last"
 LAST_ROUND_RESERVE = 1.0
+# What happens instead when `sv COMMAND` cannot even be started (no process slot left).
+WITHOUT_SV = {
+    "exit": "sending SIGTERM to each runsv instead (runsv takes it as `sv exit`)",
+    "kill": "the services are left to the kill-all step",
+}
 
 
 def unsupervisable_services():
@@ -53,6 +58,20 @@ def start_runit(supervisor, log):
     return pid
 
 
+def find_runsvdir(supervisor):
+    """runsvdir's PID among my_init's children, watched again (None if there is none):
+    for a shutdown after an unexpected error lost track of it."""
+    try:
+        children = child_pids()
+    except OSError:  # no /proc: nothing to find
+        return None
+    for pid in children:
+        if process_name(pid) == "runsvdir":
+            supervisor.watch(pid)
+            return pid
+    return None
+
+
 def service_directories():
     try:
         names = sorted(os.listdir(SERVICE_DIRECTORY))
@@ -67,7 +86,7 @@ def run_sv(supervisor, command, services, deadline, log):
     try:
         status = supervisor.run(["sv", command] + services, deadline=deadline)
     except SpawnError as error:
-        log.warn(str(error))
+        log.warn("%s; %s" % (error, WITHOUT_SV.get(command, "skipped")))
         return False
     return exit_code(status) == 0
 

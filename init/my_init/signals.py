@@ -5,9 +5,11 @@ importing it pulls in enum, functools and collections, over 1 MB that PID 1 woul
 carry for its whole life. The functions and constants are the same.
 """
 
+import os
+
 import _signal
 from _signal import (  # noqa: F401  (re-exported for the other modules)
-    SIGCHLD, SIGCONT, SIGINT, SIGKILL, SIGSTOP, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU,
+    SIGCHLD, SIGCONT, SIGINT, SIGKILL, SIGPIPE, SIGSTOP, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU,
     sigtimedwait, sigwaitinfo)
 
 # Job-control signals: the init must never be stopped by them, and forwarding a stop
@@ -45,6 +47,14 @@ def reset_signals_for_child():
         except (OSError, ValueError):
             pass
     _signal.pthread_sigmask(_signal.SIG_SETMASK, ())
+
+
+def is_own_broken_pipe(info):
+    """True for the SIGPIPE the kernel raises in my_init itself when it writes a log line
+    to a pipe nobody reads any more: the sender is my_init. SIGPIPE is blocked like the
+    others, so this one waits in the queue; it is dropped, not passed to the main
+    command (a SIGPIPE someone else sends is passed on as usual)."""
+    return info.si_signo == SIGPIPE and info.si_pid == os.getpid()
 
 
 def describe(signum):

@@ -1,28 +1,81 @@
-"""Starting children: fork, clean signal state, optional own process group, exec."""
+"""Starting children: fork, clean signal state, optional own process group, exec.
+
+A fork (or exec) that fails for lack of processes or memory (a full pids cgroup,
+RLIMIT_NPROC, a memory limit) is retried with a short backoff, since such a shortage
+often passes in a moment (a zombie reaped, a service restarted); see spawn_patiently.
+"""
 
 import errno
 import os
+import time
 
 from my_init.signals import reset_signals_for_child
 
 NOT_FOUND = 127
 NOT_EXECUTABLE = 126
+# sysexits.h's EX_OSERR, meant for "cannot fork": the command could not be started
+# because the system is out of processes, memory or file descriptors.
+NO_RESOURCES = 71
+SHORTAGES = frozenset((errno.EAGAIN, errno.ENOMEM, errno.EMFILE, errno.ENFILE))
+# Retrying: first pause, longest pause, and the whole window when the step has no
+# deadline of its own (a shortage that lasts longer is reported, not waited out).
+FIRST_PAUSE = 0.01
+LONGEST_PAUSE = 0.25
+RETRY_WINDOW = 1.0
 
 
 class SpawnError(Exception):
-    """The command could not be executed. `status` is 127 (not found) or 126."""
+    """The command could not be started. `status` is 127 (not found), 126 (not
+    executable) or 71 (no resources: `shortage` is True)."""
 
-    def __init__(self, command, error_number):
-        self.status = NOT_FOUND if error_number in (errno.ENOENT, errno.ENOTDIR) else NOT_EXECUTABLE
+    def __init__(self, command, error_number, stage="exec"):
+        self.shortage = error_number in SHORTAGES
+        if self.shortage:
+            self.status = NO_RESOURCES
+        elif error_number in (errno.ENOENT, errno.ENOTDIR):
+            self.status = NOT_FOUND
+        else:
+            self.status = NOT_EXECUTABLE
         reason = os.strerror(error_number)
-        super().__init__("cannot run %s: %s" % (command, reason))
+        if stage == "exec":
+            super().__init__("cannot run %s: %s" % (command, reason))
+        else:
+            super().__init__("cannot start %s: %s failed: %s" % (command, stage, reason))
+
+
+def spawn_patiently(argv, pause, deadline=None, **options):
+    """spawn(argv, **options), retried while it fails for lack of resources, for at most
+    RETRY_WINDOW seconds and never past the deadline. `pause(until)` waits until a
+    monotonic time while handling signals (reaping zombies frees process slots).
+    Raises the last SpawnError."""
+    limit = time.monotonic() + RETRY_WINDOW
+    if deadline is not None:
+        limit = min(limit, deadline)
+    delay = FIRST_PAUSE
+    while True:
+        try:
+            return spawn(argv, **options)
+        except SpawnError as error:
+            if not error.shortage or time.monotonic() + delay > limit:
+                raise
+        pause(time.monotonic() + delay)
+        delay = min(delay * 2, LONGEST_PAUSE)
 
 
 def spawn(argv, own_process_group=False, take_terminal=False):
-    """Start argv (searched on PATH) and return its PID. Raises SpawnError when exec fails,
-    reported back through a close-on-exec pipe so the caller knows before it waits."""
-    error_read, error_write = os.pipe2(os.O_CLOEXEC)
-    pid = os.fork()
+    """Start argv (searched on PATH) and return its PID. Raises SpawnError when fork or
+    exec fails; exec's error comes back through a close-on-exec pipe, so the caller
+    knows before it waits."""
+    try:
+        error_read, error_write = os.pipe2(os.O_CLOEXEC)
+    except OSError as error:
+        raise SpawnError(argv[0], error.errno, "pipe") from None
+    try:
+        pid = os.fork()
+    except OSError as error:
+        os.close(error_read)
+        os.close(error_write)
+        raise SpawnError(argv[0], error.errno, "fork") from None
     if pid == 0:  # child: only async-safe work and exec; never return into the caller
         try:
             os.close(error_read)

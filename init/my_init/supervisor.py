@@ -8,8 +8,9 @@ import os
 import time
 
 from my_init import signals
+from my_init.last_resort import inject_fault
 from my_init.proc import process_name
-from my_init.spawn import spawn
+from my_init.spawn import spawn_patiently
 
 # After SIGKILL a process is gone as soon as the kernel runs it; this only bounds the
 # wait for one stuck in uninterruptible sleep.
@@ -51,14 +52,20 @@ class Supervisor:
 
     # -- children ---------------------------------------------------------------
 
-    def start(self, argv, foreground=False, own_process_group=False, rewrites=None):
-        pid = spawn(argv, own_process_group=own_process_group,
-                    take_terminal=own_process_group and foreground)
+    def start(self, argv, foreground=False, own_process_group=False, rewrites=None,
+              deadline=None):
+        """Start argv; a shortage of processes or memory is retried (spawn_patiently)
+        until the deadline at the latest. Raises SpawnError."""
+        stopping_before = self.stop_requested()
+        pid = spawn_patiently(argv, self.pause, deadline, own_process_group=own_process_group,
+                              take_terminal=own_process_group and foreground)
         self.watch(pid)
         if foreground:
             self.foreground = pid
             self.foreground_is_group = own_process_group and self.signal_process_group
             self.foreground_rewrites = rewrites or {}
+            if self.stop_requested() and not stopping_before:
+                self.forward(self.stop_signal)  # it came while the start was retried
         return pid
 
     def watch(self, pid):
@@ -129,6 +136,9 @@ class Supervisor:
         if signum == signals.SIGCHLD:
             self.reap_zombies()
             return
+        if signals.is_own_broken_pipe(info):
+            return
+        inject_fault(signum)
         hook = self.signal_hooks.get(signum)
         if hook is not None and hook():
             return
@@ -167,6 +177,10 @@ class Supervisor:
                 return False
             self.wait_and_forward_signal(remaining)
         return True
+
+    def pause(self, until):
+        """Handle signals (reap, forward) until the monotonic time `until`."""
+        self.wait_until(lambda: False, until)
 
     def stop_requested(self):
         return self.stop_signal is not None
@@ -210,5 +224,5 @@ class Supervisor:
         """Start argv in the foreground and wait for it (see wait_for). Returns the wait
         status. Raises SpawnError if it cannot be executed."""
         pid = self.start(argv, foreground=True, own_process_group=own_process_group,
-                         rewrites=rewrites)
+                         rewrites=rewrites, deadline=deadline)
         return self.wait_for(pid, deadline, stop_grace)

@@ -8,10 +8,11 @@ each): "interpreted" (PYTHONPATH=init python3 -m my_init) and "compiled"
 
 import os
 import shutil
+import subprocess
 
 import pytest
 
-from pid1 import DIST, ROOT, VARIANTS, InitRun, Variant
+from pid1 import DIST, PROGRAMS, ROOT, VARIANTS, InitRun, Variant
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +46,16 @@ def init(variant, tmp_path):
     run = InitRun(variant, tmp_path)
     yield run
     run.kill()
+
+
+@pytest.fixture(scope="session")
+def fork_shim(shared_root):
+    """Path of the LD_PRELOAD shim that makes PID 1's forks fail on demand
+    (programs/fail_fork.c), built with gcc; a missing compiler fails the tests using it."""
+    if shutil.which("gcc") is None:
+        pytest.fail("gcc is needed to build the fork-failure shim (programs/fail_fork.c)")
+    library = shared_root / "fail_fork.so"
+    subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Werror", "-o", str(library),
+                    os.path.join(PROGRAMS, "fail_fork.c"), "-ldl"], check=True)
+    os.chmod(library, 0o755)
+    return str(library)

@@ -1,0 +1,53 @@
+/* LD_PRELOAD shim for the PID-1 suite: makes fork() fail in PID 1, on demand.
+ *
+ * FAIL_FORK_WHILE=PATH: while the file PATH exists, every fork() of PID 1 fails with
+ * EAGAIN (what a full pids cgroup or RLIMIT_NPROC gives), or with the errno number
+ * written in the file. Only PID 1 is affected: the launchers before it ignore the
+ * variables, and PID 1 removes both from its environment when it loads the shim, so its
+ * children run without it. A test creates and removes PATH (from inside the sandbox)
+ * to choose the moment forks fail. Built by the suite: gcc -shared -fPIC.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *flag_path;
+
+__attribute__((constructor)) static void load(void)
+{
+    const char *path = getenv("FAIL_FORK_WHILE");
+    if (path == NULL || getpid() != 1)
+        return;
+    flag_path = strdup(path);
+    unsetenv("FAIL_FORK_WHILE");
+    unsetenv("LD_PRELOAD");
+}
+
+static int injected_errno(void)
+{
+    char text[16] = {0};
+    int fd = open(flag_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    if (read(fd, text, sizeof text - 1) < 0)
+        text[0] = '\0';
+    close(fd);
+    return atoi(text) > 0 ? atoi(text) : EAGAIN;
+}
+
+pid_t fork(void)
+{
+    static pid_t (*real_fork)(void);
+    int error = flag_path != NULL ? injected_errno() : 0;
+    if (error != 0) {
+        errno = error;
+        return -1;
+    }
+    if (real_fork == NULL)
+        real_fork = (pid_t (*)(void))dlsym(RTLD_NEXT, "fork");
+    return real_fork();
+}

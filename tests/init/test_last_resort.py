@@ -1,0 +1,72 @@
+"""An unexpected exception in PID 1 is reported in one line (the traceback only with
+--verbose), the normal shutdown still runs, and my_init exits 70. One raised inside a
+shutdown step is reported and the next step runs.
+
+The exception is injected with MY_INIT_TEST_FAULT=N: my_init raises when it takes
+signal N (README: Faults and limits)."""
+
+import signal
+import time
+
+import pytest
+
+FAULT = {"MY_INIT_TEST_FAULT": str(int(signal.SIGUSR1)), "KILL_PROCESS_TIMEOUT": "3",
+         "KILL_ALL_PROCESSES_TIMEOUT": "2"}
+SERVICE = ("#!/bin/sh\ntrap 'echo service >> /etc/stopped; exit 0' TERM\n"
+           "touch /etc/service-up\nwhile :; do sleep 0.05; done\n")
+REPORT = ("*** unexpected error in my_init: InjectedFault: fault injected by "
+          "MY_INIT_TEST_FAULT=%d" % signal.SIGUSR1)
+STEP = "#!/bin/sh\necho %s >> /etc/steps\n"
+
+
+def lines(init, name):
+    path = init.etc / name
+    return path.read_text().split() if path.exists() else []
+
+
+def setup_services_and_hooks(init):
+    init.write("service/svc/run", SERVICE)
+    init.write("my_init.pre_shutdown.d/10-pre", STEP % "10-pre")
+    init.write("my_init.post_shutdown.d/10-post", STEP % "10-post")
+
+
+@pytest.mark.parametrize("with_main_command", [True, False], ids=["main-command", "runit-mode"])
+def test_unexpected_error_is_one_line_then_the_normal_shutdown(init, with_main_command):
+    setup_services_and_hooks(init)
+    main = ["sh", "-c", "trap 'echo main >> /etc/stopped; exit 0' TERM; "
+            "while :; do sleep 0.05; done"] if with_main_command else []
+    init.start(command=main, env=FAULT)
+    init.wait_for_file("service-up")
+    time.sleep(0.2)  # the main command has started too
+    init.signal(signal.SIGUSR1)
+    assert init.wait() == 70, init.stderr
+    assert init.stderr.count(REPORT + " (traceback with --verbose)\n") == 1, init.stderr
+    assert "Traceback" not in init.stderr
+    assert lines(init, "steps") == ["10-pre", "10-post"]
+    assert "service" in lines(init, "stopped"), init.stderr
+    if with_main_command:
+        assert "main" in lines(init, "stopped"), init.stderr
+
+
+def test_verbose_shows_the_traceback(init):
+    init.write("my_init.d/10-fault", "#!/bin/sh\nkill -USR1 1\nsleep 0.5\n")
+    assert init.run(args=["--verbose", "--skip-runit"], command=["true"], env=FAULT) == 70
+    assert REPORT + "\n" in init.stderr
+    assert "--- Traceback (most recent call last):" in init.stderr
+    assert "--- my_init.last_resort.InjectedFault: fault injected" in init.stderr
+    assert "/etc/my_init.d/10-fault" not in init.stderr.split(REPORT)[1].split("Traceback")[0]
+
+
+def test_error_inside_a_shutdown_step_does_not_skip_the_next_ones(init):
+    setup_services_and_hooks(init)
+    # The first pre-shutdown hook makes PID 1 raise while it waits for that hook.
+    init.write("my_init.pre_shutdown.d/05-fault", "#!/bin/sh\necho 05-fault >> /etc/steps\n"
+               "kill -USR1 1\nexec sleep 1000\n")
+    main = "while [ ! -e /etc/service-up ]; do sleep 0.05; done; exit 4"
+    assert init.run(command=["sh", "-c", main], env=FAULT) == 70, init.stderr
+    assert init.stderr.count(REPORT) == 1, init.stderr
+    # The rest of the failed step is abandoned (10-pre); the steps after it run.
+    assert lines(init, "steps") == ["05-fault", "10-post"]
+    assert "service" in lines(init, "stopped"), init.stderr
+    assert "Shutting down runit daemon" in init.stderr
+    assert "Traceback" not in init.stderr
