@@ -263,7 +263,7 @@ def test_locale_debian(image_builder, containers, image):
     if distro_family(containers, image) != "debian":
         pytest.skip("the example is Debian's (locale-gen); the EL one is marked untested")
     tag = image_builder.build(dockerfile("locale-debian", image))
-    result = containers.run_once(["/sbin/my_init", "--quiet", "--", "locale"], image=tag)
+    result = containers.run_once(["/sbin/my_init", "--quiet", "--skip-runit", "--", "locale"], image=tag)
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     assert "LANG=de_DE.UTF-8" in result.stdout and "LANGUAGE=de_DE:de" in result.stdout
