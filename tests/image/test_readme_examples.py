@@ -62,6 +62,10 @@ def shell(tmp_path, host_tools):
 
     def run(code, input=None, env=None, cwd=None, timeout=600):
         environment = dict(os.environ, HOME=str(home), PATH="%s:%s" % (host_tools, os.environ["PATH"]))
+        # As typed in a fresh shell: not inside `make test`, whose command-line variables
+        # (e.g. NAME=...) would reach a `make` in the example through MAKEFLAGS.
+        for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+            environment.pop(name, None)
         environment.update(env or {})
         return subprocess.run(["bash", "-eu", "-o", "pipefail", "-c", code], cwd=str(cwd or work),
                               input=input if input is not None else "", env=environment,
