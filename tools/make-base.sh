@@ -34,6 +34,8 @@ command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get 
 
 rootfs=$(mktemp -d)
 trap 'rm -rf "$rootfs"' EXIT
+# A root directory must be world-readable (mktemp makes it 0700; apt's _apt user needs in).
+chmod 0755 "$rootfs"
 echo "*** debootstrap --variant=minbase $suite into $rootfs"
 debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >/dev/null
 
@@ -54,6 +56,7 @@ rm -f "$rootfs/usr/sbin/policy-rc.d"
 pending=$(chroot "$rootfs" apt-get -s upgrade | grep -c '^Inst ' || true)
 [ "$pending" -eq 0 ] || die "$pending packages still pending an upgrade in $rootfs"
 
-rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+# The upgrade's downloads, package lists and apt's binary caches (80 MB) stay out.
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/lib/apt/lists/*
 tar -C "$rootfs" -c . | docker import --change 'CMD ["/bin/bash"]' - "$name"
 echo "*** imported $name"
