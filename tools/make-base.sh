@@ -51,7 +51,7 @@ printf '#!/bin/sh\nexit 101\n' >"$rootfs/usr/sbin/policy-rc.d"
 chmod 0755 "$rootfs/usr/sbin/policy-rc.d"
 chroot "$rootfs" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 chroot "$rootfs" env DEBIAN_FRONTEND=noninteractive \
-    apt-get upgrade -y -qq -o Dpkg::Options::=--force-confold >/dev/null
+    apt-get upgrade -y -qq -o Dpkg::Options::=--force-confold -o Dpkg::Use-Pty=0 >/dev/null
 rm -f "$rootfs/usr/sbin/policy-rc.d"
 pending=$(chroot "$rootfs" apt-get -s upgrade | grep -c '^Inst ' || true)
 [ "$pending" -eq 0 ] || die "$pending packages still pending an upgrade in $rootfs"
