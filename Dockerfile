@@ -1,6 +1,8 @@
 # The image: the builder's output (compiled my_init, runit) on BASE_IMAGE, then the steps
 # under image/ (base system, then services). Build it with tools/build-image.sh (`make
 # build`), which builds Dockerfile.builder first. Works with the legacy builder.
+# `make build` tags the builder NAME-builder:VERSION and NAME-builder:latest, so after it a
+# plain `docker build .` finds the default below.
 ARG BUILDER_IMAGE=baseimage-centos-builder:latest
 ARG BASE_IMAGE=quay.io/centos/centos:stream10
 

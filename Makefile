@@ -30,6 +30,7 @@ init:
 	bash build/build.sh dist/my_init
 
 ## build: build the builder image, then the image, streaming progress
+## (TAG=... names the image's tag; BUILDER_IMAGE=... reuses a builder; see tools/build-image.sh)
 build:
 	NAME=$(NAME) VERSION=$(VERSION) BASE_IMAGE=$(BASE_IMAGE) \
 	  PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) PIP_INDEX_URL=$(PIP_INDEX_URL) \

@@ -3,8 +3,13 @@
 # docker's progress. `make build` runs this.
 #
 # Environment:
-#   NAME           image name (default baseimage-centos); the builder is NAME-builder
-#   VERSION        tag (default: the VERSION file)
+#   NAME           image name (default baseimage-centos); the builder is NAME-builder,
+#                  tagged VERSION and latest (the Dockerfile's default BUILDER_IMAGE is
+#                  baseimage-centos-builder:latest, so a plain `docker build .` finds it)
+#   VERSION        version (default: the VERSION file)
+#   TAG            the image's tag (default VERSION, plus -nosyslog, -nossh, -nocron for
+#                  each service left out, so a stripped image never replaces the full one)
+#   BUILDER_IMAGE  an existing builder image to use instead of building one
 #   BASE_IMAGE     base of both (default quay.io/centos/centos:stream10)
 #   PIP_CA_BUNDLE  optional CA bundle file for pip and downloads in the builder (TLS
 #                  proxies); it goes into the builder's throw-away stage only
@@ -23,8 +28,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 name=${NAME:-baseimage-centos}
 version=${VERSION:-$(cat "$root/VERSION")}
 base_image=${BASE_IMAGE:-quay.io/centos/centos:stream10}
-builder_image="$name-builder:$version"
-image="$name:$version"
+builder_image=${BUILDER_IMAGE:-}
 read -r -a extra_options <<<"${DOCKER_BUILD_OPTIONS:-}"
 
 for flag in DISABLE_SYSLOG DISABLE_SSH DISABLE_CRON; do
@@ -33,32 +37,52 @@ for flag in DISABLE_SYSLOG DISABLE_SSH DISABLE_CRON; do
         *) die "$flag must be 0 or 1, got '${!flag}'" ;;
     esac
 done
+tag=${TAG:-$version}
+if [ -z "${TAG:-}" ]; then
+    [ "${DISABLE_SYSLOG:-0}" = 1 ] && tag+=-nosyslog
+    [ "${DISABLE_SSH:-0}" = 1 ] && tag+=-nossh
+    [ "${DISABLE_CRON:-0}" = 1 ] && tag+=-nocron
+fi
+image="$name:$tag"
 if [ -n "${PIP_CA_BUNDLE:-}" ] && [ ! -r "$PIP_CA_BUNDLE" ]; then
     die "PIP_CA_BUNDLE '$PIP_CA_BUNDLE' is not a readable file"
 fi
 command -v docker >/dev/null 2>&1 || die "docker is not installed"
 docker info >/dev/null 2>&1 || die "cannot reach the Docker engine (is dockerd running?)"
 
-# The builder gets its own context: the sources it compiles plus the CA bundle, so the
-# bundle never sits in the repository and never reaches the image's context.
-context=$(mktemp -d)
-trap 'rm -rf "$context"' EXIT
-tar -C "$root" -cf - --exclude=__pycache__ --exclude='*.pyc' --exclude=build/out \
-    Dockerfile.builder image/lib image/builder init build | tar -C "$context" -xf -
-if [ -n "${PIP_CA_BUNDLE:-}" ]; then
-    cp "$PIP_CA_BUNDLE" "$context/pip-ca.crt"
+build_builder() {
+    # The builder gets its own context: the sources it compiles plus the CA bundle, so
+    # the bundle never sits in the repository and never reaches the image's context.
+    local context started
+    context=$(mktemp -d)
+    # shellcheck disable=SC2064  # expand now: $context is local
+    trap "rm -rf '$context'" EXIT
+    tar -C "$root" -cf - --exclude=__pycache__ --exclude='*.pyc' --exclude=build/out \
+        Dockerfile.builder image/lib image/builder init build | tar -C "$context" -xf -
+    if [ -n "${PIP_CA_BUNDLE:-}" ]; then
+        cp "$PIP_CA_BUNDLE" "$context/pip-ca.crt"
+    else
+        : >"$context/pip-ca.crt"
+    fi
+
+    local builder_args=(--build-arg "BASE_IMAGE=$base_image" --build-arg "PIP_INDEX_URL=${PIP_INDEX_URL:-}")
+    if [ -n "${RUNIT_URL:-}" ]; then builder_args+=(--build-arg "RUNIT_URL=$RUNIT_URL"); fi
+
+    echo "*** building $builder_image on $base_image"
+    started=$(date +%s)
+    docker build "${extra_options[@]}" "${builder_args[@]}" \
+        -f "$context/Dockerfile.builder" -t "$builder_image" -t "$name-builder:latest" "$context"
+    echo "*** built $builder_image (also $name-builder:latest) in $(($(date +%s) - started)) s"
+}
+
+if [ -n "$builder_image" ]; then
+    docker image inspect "$builder_image" >/dev/null 2>&1 ||
+        die "BUILDER_IMAGE '$builder_image' does not exist (leave it unset to build one)"
+    echo "*** using the builder $builder_image"
 else
-    : >"$context/pip-ca.crt"
+    builder_image="$name-builder:$version"
+    build_builder
 fi
-
-builder_args=(--build-arg "BASE_IMAGE=$base_image" --build-arg "PIP_INDEX_URL=${PIP_INDEX_URL:-}")
-if [ -n "${RUNIT_URL:-}" ]; then builder_args+=(--build-arg "RUNIT_URL=$RUNIT_URL"); fi
-
-echo "*** building $builder_image on $base_image"
-started=$(date +%s)
-docker build "${extra_options[@]}" "${builder_args[@]}" \
-    -f "$context/Dockerfile.builder" -t "$builder_image" "$context"
-echo "*** built $builder_image in $(($(date +%s) - started)) s"
 
 echo "*** building $image on $base_image"
 started=$(date +%s)
@@ -71,5 +95,5 @@ docker build "${extra_options[@]}" \
     --build-arg "DISABLE_CRON=${DISABLE_CRON:-0}" \
     -f "$root/Dockerfile" -t "$image" "$root"
 echo "*** built $image in $(($(date +%s) - started)) s"
-docker image ls "$name"
 bash "$root/tools/image-size.sh" "$image" "$base_image"
+echo "*** the image is $image"

@@ -1,23 +1,62 @@
 #!/usr/bin/env bash
 # Build a minimal Debian bookworm base image with debootstrap and `docker import`,
 # for machines that cannot pull from a registry. Usage: make-base.sh [IMAGE_NAME]
+#
+# The image's apt sources hold the release, its -updates and its -security suites (what
+# Debian's own images carry), and its packages are upgraded from them before the import:
+# a base that misses security updates must not be made, nor silently kept.
+#
+# Environment: SUITE (bookworm), DEBIAN_MIRROR (http://deb.debian.org/debian),
+# DEBIAN_SECURITY_MIRROR (http://deb.debian.org/debian-security), FORCE=1 rebuilds an
+# image that already exists.
 set -euo pipefail
 
 name=${1:-local/debian:bookworm}
 suite=${SUITE:-bookworm}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 
+die() {
+    echo "make-base.sh: $*" >&2
+    exit 1
+}
+
+# An existing image is kept only if it has the security suite; one made by an older
+# make-base.sh without it is rebuilt, with a message saying why.
 if docker image inspect "$name" >/dev/null 2>&1 && [ -z "${FORCE:-}" ]; then
-    echo "*** $name already exists (FORCE=1 rebuilds it)"
-    exit 0
+    if docker run --rm --entrypoint grep "$name" -qs -- "$suite-security" /etc/apt/sources.list; then
+        echo "*** $name already exists (FORCE=1 rebuilds it)"
+        exit 0
+    fi
+    echo "*** $name exists but its apt sources lack $suite-security: rebuilding it"
 fi
-command -v debootstrap >/dev/null || { echo "make-base: debootstrap is not installed (apt-get install debootstrap)" >&2; exit 1; }
+command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get install debootstrap)"
 
 rootfs=$(mktemp -d)
 trap 'rm -rf "$rootfs"' EXIT
+# A root directory must be world-readable (mktemp makes it 0700; apt's _apt user needs in).
+chmod 0755 "$rootfs"
 echo "*** debootstrap --variant=minbase $suite into $rootfs"
 debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >/dev/null
-# Plain http sources work behind no TLS-intercepting proxy; keep the image's apt as debootstrap left it.
-rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+
+# Plain http: apt checks the signatures, and it works behind TLS-intercepting proxies.
+cat >"$rootfs/etc/apt/sources.list" <<SOURCES
+deb $mirror $suite main
+deb $mirror $suite-updates main
+deb $security_mirror $suite-security main
+SOURCES
+echo "*** upgrading from $suite-updates and $suite-security"
+# No daemon may start inside the chroot (minbase has none; this keeps it so).
+printf '#!/bin/sh\nexit 101\n' >"$rootfs/usr/sbin/policy-rc.d"
+chmod 0755 "$rootfs/usr/sbin/policy-rc.d"
+chroot "$rootfs" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+chroot "$rootfs" env DEBIAN_FRONTEND=noninteractive \
+    apt-get upgrade -y -qq -o Dpkg::Options::=--force-confold -o Dpkg::Use-Pty=0 >/dev/null
+rm -f "$rootfs/usr/sbin/policy-rc.d"
+pending=$(chroot "$rootfs" apt-get -s upgrade | grep -c '^Inst ' || true)
+[ "$pending" -eq 0 ] || die "$pending packages still pending an upgrade in $rootfs"
+
+# The upgrade's downloads, package lists and apt's binary caches (80 MB) stay out.
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/lib/apt/lists/*
 tar -C "$rootfs" -c . | docker import --change 'CMD ["/bin/bash"]' - "$name"
 echo "*** imported $name"

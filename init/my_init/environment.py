@@ -16,6 +16,9 @@ PROFILE_LINK = b"/etc/profile.d/container_environment.sh"
 DUMP_GROUP = "docker_env"
 DIRECTORY_MODE = 0o700
 DUMP_MODE = 0o640
+# A new variable file in a directory others may read (the README's "open them up"):
+# readable by them too, like the files already there.
+OPEN_VARIABLE_MODE = 0o644
 # Left out of the dumps on purpose: they belong to whichever user reads them
 # (multi-user containers, upstream phusion/baseimage-docker#86).
 PER_USER_NAMES = frozenset((b"HOME", b"USER", b"GROUP", b"UID", b"GID", b"SHELL"))
@@ -120,6 +123,7 @@ class ContainerEnvironment:
         group = self._dump_group()
         if to_directory:
             existing = set(self._directory_entries())
+            new_file_mode = self._new_variable_mode()
             for name, value in dumped.items():
                 if b"/" in name or name in (b".", b".."):
                     self.log.warn("variable %r cannot be a file name in %s; not written"
@@ -128,7 +132,7 @@ class ContainerEnvironment:
                 path = DIRECTORY + b"/" + name
                 if name in existing and self._same_content(path, value):
                     continue
-                if not self._write_atomically(path, value, group):
+                if not self._write_atomically(path, value, group, new_file_mode):
                     return
         shell = b"".join(b"export %s=%s\n" % (shell_name(n), shell_quote(v))
                          for n, v in sorted(dumped.items()))
@@ -179,6 +183,14 @@ class ContainerEnvironment:
             return False
         return True
 
+    @staticmethod
+    def _new_variable_mode():
+        try:
+            opened = os.stat(DIRECTORY).st_mode & 0o005 == 0o005
+        except OSError:
+            opened = False
+        return OPEN_VARIABLE_MODE if opened else DUMP_MODE
+
     def _directory_entries(self):
         try:
             return os.listdir(DIRECTORY)
@@ -200,10 +212,10 @@ class ContainerEnvironment:
         except KeyError:
             return None
 
-    def _write_atomically(self, path, data, group):
+    def _write_atomically(self, path, data, group, new_file_mode=DUMP_MODE):
         """Write to a temp file beside `path`, then rename over it: readers and a crash
         never see half a file. A file that exists keeps its mode and owner (users may
-        relax them); a new one gets 0640 and the docker_env group."""
+        relax them); a new one gets new_file_mode (0640) and the docker_env group."""
         directory, _, name = path.rpartition(b"/")
         temp = directory + b"/" + TEMP_PREFIX + name
         try:
@@ -226,7 +238,7 @@ class ContainerEnvironment:
                 else:
                     if group is not None:
                         self._chown(fd, -1, group)
-                    os.fchmod(fd, DUMP_MODE)
+                    os.fchmod(fd, new_file_mode)
             finally:
                 os.close(fd)
             os.replace(temp, path)

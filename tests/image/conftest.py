@@ -9,7 +9,7 @@ A Docker engine that cannot be reached, or a missing image, FAILS the tests (nev
 image tests that did not run must not look like tests that passed.
 
 Fixtures (below) and helpers (image_helpers.py) for every image test (test_image.py,
-test_services.py):
+test_services.py, test_readme_examples.py; the README's blocks: readme_examples.py):
 
     docker_client           session docker SDK client (fails when the engine is unreachable)
     image, base_image       names of the image under test and of its base

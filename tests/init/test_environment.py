@@ -114,6 +114,20 @@ def test_rewrite_keeps_the_modes_it_finds(init):
     assert "FOO" in (init.etc / "container_environment.sh").read_text()
 
 
+def test_new_variable_files_in_an_opened_directory_are_readable_by_all(init):
+    """The README's "open them up": a directory made readable by others gets new variable
+    files readable by others; the dumps keep the modes found."""
+    init.add_group("docker_env", DOCKER_ENV_GID)
+    os.chmod(init.etc / "container_environment", 0o755)
+    init.write("container_environment.sh", "", mode=0o644)
+    init.write("container_environment.json", "{}", mode=0o644)
+    assert init.run(command=["true"], env={"FOO": "bar"}) == 0
+    assert stat.S_IMODE((init.etc / "container_environment/FOO").stat().st_mode) == 0o644
+    assert stat.S_IMODE((init.etc / "container_environment").stat().st_mode) == 0o755
+    for dump in ("container_environment.sh", "container_environment.json"):
+        assert stat.S_IMODE((init.etc / dump).stat().st_mode) == 0o644, dump
+
+
 def test_no_temporary_files_are_left(init):
     assert init.run(command=["true"], env={"FOO": "bar"}) == 0
     leftovers = [n for n in os.listdir(init.etc) + os.listdir(init.etc / "container_environment")

@@ -20,8 +20,14 @@ fi
 # The init's directories. /etc/container_environment holds variables, possibly secrets.
 install -d -m 0755 /etc/my_init.d /etc/my_init.pre_shutdown.d /etc/my_init.post_shutdown.d /etc/service
 install -d -m 0700 -o root -g root /etc/container_environment
-# Login shells pick the dumped environment up (the file appears at the first boot;
-# /etc/profile skips files it cannot read).
+# The dumps exist from the start (empty until the first boot fills them), so a derived
+# image can change their modes (`chmod 644`, see the README); my_init keeps the modes.
+install -m 0640 -o root -g docker_env /dev/null /etc/container_environment.sh
+printf '{}' >/etc/container_environment.json
+chown root:docker_env /etc/container_environment.json
+chmod 0640 /etc/container_environment.json
+# Login shells pick the dumped environment up (filled at each boot; /etc/profile skips
+# files it cannot read).
 ln -sf /etc/container_environment.sh /etc/profile.d/container_environment.sh
 
 if [ "$DISTRO_FAMILY" = debian ]; then

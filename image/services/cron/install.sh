@@ -27,5 +27,11 @@ fi
 # Jobs in these directories are run by the daily/weekly/monthly entries the package ships.
 mkdir -p /etc/cron.d /etc/cron.hourly /etc/cron.daily /etc/cron.weekly /etc/cron.monthly
 
+# Job output: cron mails it through /usr/sbin/sendmail; without an MTA it would be lost
+# (a failing job would be silent). The stand-in logs it to syslog, i.e. `docker logs`.
+if [ ! -e /usr/sbin/sendmail ]; then
+    install -m 0755 "$here/cron-output-to-syslog" /usr/sbin/sendmail
+fi
+
 install -d -m 0755 /etc/service/cron
 install -m 0755 "$here/run" /etc/service/cron/run

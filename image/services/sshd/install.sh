@@ -30,8 +30,6 @@ if grep -Eq '^[[:space:]]*session[[:space:]]+required[[:space:]]+pam_loginuid' /
     exit 1
 fi
 
-install -d -m 0755 /etc/my_init.d
-install -m 0755 "$here/regen_ssh_host_keys.sh" /etc/my_init.d/00_regen_ssh_host_keys.sh
 install -m 0755 "$here/enable_insecure_key" /usr/sbin/enable_insecure_key
 install -m 0644 "$here/keys/insecure_key.pub" /etc/insecure_key.pub
 
@@ -41,7 +39,9 @@ if [ -L /etc/service/ssh ]; then
     rm -f /etc/service/ssh
 fi
 install -d -m 0755 /etc/service/sshd
-install -m 0755 "$here/run" /etc/service/sshd/run
+# The host-key helper sits with the service, not in /etc/my_init.d (users may replace
+# that directory): the run script calls it before each start.
+install -m 0755 "$here/run" "$here/check" "$here/regen_ssh_host_keys.sh" /etc/service/sshd/
 touch /etc/service/sshd/down
 
 # Check the configuration now rather than at the first login (with a throwaway key,

@@ -1,13 +1,11 @@
 #!/bin/sh
-# Startup script (/etc/my_init.d/00_regen_ssh_host_keys.sh): create the sshd host keys
-# this container lacks. The image ships none, so every container gets its own.
-# Modern types only (ed25519, ecdsa, rsa 3072); existing keys are never replaced.
-# Skipped while sshd is disabled (/etc/service/sshd/down) so containers without sshd
-# boot without the cost; sshd's run script calls it with --force before starting.
+# Creates the sshd host keys this container lacks; sshd's run script calls it before
+# every start. The image ships none, so every container gets its own, made the first
+# time its sshd starts (containers that never enable sshd pay nothing). Modern types
+# only (ed25519, ecdsa, rsa 3072); existing keys are never replaced. It lives in the
+# service's own directory (/etc/service/sshd/), not in /etc/my_init.d, which users may
+# replace wholesale (e.g. with a volume).
 set -e
-if [ "${1:-}" != --force ] && [ -e /etc/service/sshd/down ]; then
-    exit 0
-fi
 generate() {
     type=$1
     shift
