@@ -11,6 +11,7 @@ from my_init.hooks import (
     INSECURE_KEY_COMMAND, POST_SHUTDOWN_DIRECTORY, PRE_SHUTDOWN_DIRECTORY, BootFailed,
     executables_in, run_shutdown_hooks, run_startup_command, run_startup_files)
 from my_init.runit import start_runit, stop_runit
+from my_init.runit_state import SERVICE_DIRECTORY
 from my_init.shutdown import kill_all_processes
 from my_init.signals import configure_signals, describe
 from my_init.spawn import SpawnError
@@ -81,7 +82,12 @@ def run(options, supervisor, environment, log):
             return 128 + supervisor.stop_signal, runsvdir
         return run_main_command(options, supervisor, log), runsvdir
     if runsvdir is None and not supervisor.stop_requested():
-        log.info("Nothing to run: no main command, and runit not started")
+        if not os.path.isdir(SERVICE_DIRECTORY):
+            log.info("Nothing to run: no main command, and runit not started")
+            return 0, None
+        # Every service was skipped (runit_state says why): stay up as runit mode does.
+        log.info("No service can be supervised; waiting for a stop signal")
+        supervisor.wait_until(supervisor.stop_requested)
     if runsvdir is None or supervisor.stop_requested():
         return 0, runsvdir
     return wait_for_stop(supervisor, runsvdir, log), runsvdir

@@ -59,15 +59,28 @@ def prepare_supervise(path):
     return "not writable"
 
 
+def needs_root(service):
+    """The service declares it needs root, and this init is not root."""
+    return os.geteuid() != 0 and os.path.exists(os.path.join(service, NEEDS_ROOT))
+
+
 def why_not_supervised(service):
     """None when runsv can run `service` under this init's user, else the reason."""
-    if os.geteuid() != 0 and os.path.exists(os.path.join(service, NEEDS_ROOT)):
+    if needs_root(service):
         return "needs root"
     for path in supervise_paths(service):
         reason = prepare_supervise(path)
         if reason is not None:
             return reason
     return None
+
+
+def run_is_writable():
+    """/run, or the state directory already made in it, can take runsv's state."""
+    for path in (STATE_DIRECTORY, "/run"):
+        if os.path.isdir(path):
+            return os.access(path, os.W_OK | os.X_OK)
+    return False
 
 
 def link_scan_directory(services):
@@ -81,9 +94,15 @@ def link_scan_directory(services):
 
 def scan_directory(log):
     """The directory runsvdir should scan: SERVICE_DIRECTORY when every service can be
-    supervised; else SCAN_DIRECTORY with the ones that can; None (runit not started,
-    one warning) when that cannot be made either."""
+    supervised; else SCAN_DIRECTORY with the ones that can. None (runit not started)
+    when none can, or (one warning) when /run cannot hold their state."""
     services = service_directories()
+    if not run_is_writable() and any(os.path.islink(os.path.join(service, "supervise"))
+                                     and not needs_root(service) for service in services):
+        log.warn("cannot write /run (the services keep their state in %s); runit not "
+                 "started: give the container a writable /run (docker run --tmpfs /run)"
+                 % STATE_DIRECTORY)
+        return None
     kept = []
     for service in services:
         reason = why_not_supervised(service)
@@ -96,6 +115,8 @@ def scan_directory(log):
                      % (service, os.geteuid(), reason))
     if len(kept) == len(services):
         return SERVICE_DIRECTORY
+    if not kept:
+        return None  # each one said why; the init stays up without runit
     try:
         link_scan_directory(kept)
     except OSError as error:

@@ -20,8 +20,11 @@ fi
 # The init's directories. /etc/container_environment holds variables, possibly secrets.
 install -d -m 0755 /etc/my_init.d /etc/my_init.pre_shutdown.d /etc/my_init.post_shutdown.d /etc/service
 install -d -m 0700 -o root -g root /etc/container_environment
-# Login shells pick the dumped environment up (the file appears at the first boot;
-# /etc/profile skips files it cannot read).
+# The dumps are runtime state: my_init writes them through these links into /run, so
+# they work on a read-only root too (they appear at boot).
+ln -sfn /run/container_environment.sh /etc/container_environment.sh
+ln -sfn /run/container_environment.json /etc/container_environment.json
+# Login shells pick the dumped environment up (/etc/profile skips files it cannot read).
 ln -sf /etc/container_environment.sh /etc/profile.d/container_environment.sh
 
 if [ "$DISTRO_FAMILY" = debian ]; then

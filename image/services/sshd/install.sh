@@ -43,6 +43,8 @@ fi
 install -d -m 0755 /etc/service/sshd
 install -m 0755 "$here/run" /etc/service/sshd/run
 touch /etc/service/sshd/down
+# Privilege separation, host keys and logins as other users need root.
+touch /etc/service/sshd/needs-root
 
 # Check the configuration now rather than at the first login (with a throwaway key,
 # since the image must not contain real host keys).
