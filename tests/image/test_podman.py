@@ -148,8 +148,9 @@ def test_podman_environment_dumps(podman_containers):
 def test_podman_read_only_root(podman_containers):
     """Podman's --read-only mounts tmpfs on /run, /tmp and /var/tmp by itself."""
     one_shot = podman_containers.run_once("--read-only", "-e", "V=1",
-                                          command=["/sbin/my_init", "--", "sh", "-c", 'printf %s "$V"'])
-    assert (one_shot.returncode, one_shot.stdout) == (0, "1"), one_shot.stderr
+                                          command=["/sbin/my_init", "--", "sh", "-c", 'echo "V=$V"'])
+    assert one_shot.returncode == 0, one_shot.stderr
+    assert "V=1" in one_shot.stdout.splitlines(), one_shot.stdout
     name = podman_containers.start("--read-only", "-e", "V=1")
     wait_for_services(name)
     sourced = exec_podman(name, "sh", "-c", '. /etc/container_environment.sh && printf %s "$V"')
@@ -164,7 +165,7 @@ def test_podman_restricted_user(podman_containers):
         "--read-only", "--user", "1000:1000", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
         "-e", "V=1", command=["/sbin/my_init", "--", "sh", "-c", 'id -u; printf %s "$V"'])
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["1000", "1"]
+    assert result.stdout.split()[:2] == ["1000", "1"], result.stdout
     name = podman_containers.start("--read-only", "--user", "1000:1000", "--cap-drop", "ALL",
                                    "--security-opt", "no-new-privileges")
     wait_until(lambda: "waiting for a stop signal" in podman_logs(name) or "Runit started" in podman_logs(name),
