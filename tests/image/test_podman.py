@@ -29,14 +29,15 @@ def podman(*args, timeout=120, check=True):
 
 @pytest.fixture(scope="session")
 def podman_image(docker_client, image):
-    """The image under test in Podman's store (loaded from Docker when Podman lacks it);
-    returns its ID, the same as Docker's."""
+    """The image under test in Podman's store (loaded from Docker when Podman lacks it,
+    and removed again at the end); yields its ID, the same as Docker's."""
     if shutil.which("podman") is None:
         pytest.fail("podman is not installed; the Podman tests need it (tools/setup-podman.sh)",
                     pytrace=False)
     image_id = docker_client.images.get(image).id
     short = image_id.split(":", 1)[1]
-    if podman("image", "exists", short, check=False).returncode != 0:
+    loaded = podman("image", "exists", short, check=False).returncode != 0
+    if loaded:
         loader = subprocess.Popen(["podman", "load"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE)
         for chunk in docker_client.images.get(image).save(named=True):
@@ -46,7 +47,9 @@ def podman_image(docker_client, image):
             pytest.fail("podman load of %s failed: %s" % (image, errors.decode(errors="replace")))
     inspected = podman("image", "inspect", "--format", "{{.Id}}", short).stdout.strip()
     assert inspected == short, "podman has %s, docker %s" % (inspected, short)
-    return short
+    yield short
+    if loaded:  # leave Podman's store as we found it
+        podman("rmi", "-f", short, check=False)
 
 
 class PodmanContainers:
