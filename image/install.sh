@@ -93,10 +93,12 @@ done
 
 # runsv keeps each service's state in its supervise/ directory; link those into /run
 # (my_init creates the targets at boot), so the services run on a read-only root too.
-for supervise_parent in /etc/service/*/ /etc/service/*/log/; do
+# IMAGE_SERVICE_DIR: another service directory, for the unit tests only.
+service_dir=${IMAGE_SERVICE_DIR:-/etc/service}
+for supervise_parent in "$service_dir"/*/ "$service_dir"/*/log/; do
     [ -d "$supervise_parent" ] || continue
     supervise_parent=${supervise_parent%/}
-    name=${supervise_parent#/etc/service/}
+    name=${supervise_parent#"$service_dir"/}
     [ -e "$supervise_parent/supervise" ] || [ -L "$supervise_parent/supervise" ] ||
         ln -s "/run/runit/supervise.${name//\//.}" "$supervise_parent/supervise"
 done
