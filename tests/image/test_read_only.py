@@ -81,9 +81,10 @@ def test_read_only_root_boots_every_default_service(containers, image):
     message = "read-only-probe-" + uuid.uuid4().hex[:8]
     assert exec_in(container, ["logger", "-t", "probe", message]).exit_code == 0
     wait_for_log(container, message, 10)
+    # cron's run script says it after waiting for syslog-ng, i.e. after the service is up.
+    wait_for_log(container, "cron: /tmp is read-only; jobs cannot run", 10)
     output = logs(container)
     assert "syslog-ng: /var/log is read-only; messages go to the container log only" in output
-    assert "cron: /tmp is read-only; jobs cannot run" in output
     assert "WARNING" not in output, output
     assert "Traceback" not in output
     # The default services' state is in /run, through the image's links.
