@@ -16,7 +16,9 @@
 #   (e.g. DISABLE_SYSLOG); when that variable is 1 the service is skipped. The Dockerfile
 #   passes DISABLE_SYSLOG, DISABLE_SSH and DISABLE_CRON (default 0); map: syslog-ng and
 #   logrotate -> DISABLE_SYSLOG, cron -> DISABLE_CRON, sshd -> DISABLE_SSH.
-#   Adding a service touches only its folder.
+#   Adding a service touches only its folder. A service that cannot run without root
+#   has a file `needs-root` (my_init skips it, with one line, as a non-root user).
+# - Afterwards each /etc/service/*/supervise is linked to /run/runit/supervise.NAME.
 # - Afterwards package caches are cleaned and this directory is removed.
 # It changes the system it runs on, so it refuses to run unless IMAGE_BUILD=1 (the
 # Dockerfile sets it).
@@ -87,6 +89,18 @@ for service in "$IMAGE_BUILD_DIR"/services/*/; do
         continue
     fi
     run_step "$service/install.sh"
+done
+
+# runsv keeps each service's state in its supervise/ directory; link those into /run
+# (my_init creates the targets at boot), so the services run on a read-only root too.
+# IMAGE_SERVICE_DIR: another service directory, for the unit tests only.
+service_dir=${IMAGE_SERVICE_DIR:-/etc/service}
+for supervise_parent in "$service_dir"/*/ "$service_dir"/*/log/; do
+    [ -d "$supervise_parent" ] || continue
+    supervise_parent=${supervise_parent%/}
+    name=${supervise_parent#"$service_dir"/}
+    [ -e "$supervise_parent/supervise" ] || [ -L "$supervise_parent/supervise" ] ||
+        ln -s "/run/runit/supervise.${name//\//.}" "$supervise_parent/supervise"
 done
 
 echo "*** image: cleaning up"

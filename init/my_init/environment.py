@@ -1,6 +1,13 @@
 """The container environment: /etc/container_environment (one file per variable) and its
 dumps /etc/container_environment.sh and .json.
 
+Where the exports go: /etc/container_environment while it is writable (as always);
+otherwise (read-only root, non-root user) /run/container_environment, created at boot.
+A dump path that is a symlink (the image links both into /run) is written where it
+points. Variables given to the container are never dropped because a directory could not
+be read or written: after a startup script only the variables whose file was seen
+earlier and is now gone are dropped.
+
 Works on bytes so that names and values that are not UTF-8 survive the round trip.
 Values are never logged: they are often secrets.
 """
@@ -10,15 +17,14 @@ import grp
 import os
 
 DIRECTORY = b"/etc/container_environment"
+# The exports on a read-only root (or for a user who cannot write DIRECTORY).
+RUNTIME_DIRECTORY = b"/run/container_environment"
 SHELL_DUMP = b"/etc/container_environment.sh"
 JSON_DUMP = b"/etc/container_environment.json"
 PROFILE_LINK = b"/etc/profile.d/container_environment.sh"
 DUMP_GROUP = "docker_env"
 DIRECTORY_MODE = 0o700
 DUMP_MODE = 0o640
-# A new variable file in a directory others may read (the README's "open them up"):
-# readable by them too, like the files already there.
-OPEN_VARIABLE_MODE = 0o644
 # Left out of the dumps on purpose: they belong to whichever user reads them
 # (multi-user containers, upstream phusion/baseimage-docker#86).
 PER_USER_NAMES = frozenset((b"HOME", b"USER", b"GROUP", b"UID", b"GID", b"SHELL"))
@@ -53,6 +59,12 @@ class ContainerEnvironment:
         self.log = log
         # A non-root init meets the same refusal at every re-import: say it once per kind.
         self.warned = set()
+        # Where variables are exported and re-read: chosen at the first export; None
+        # before it, b"" when no directory can be written.
+        self.directory = None
+        # Names that had a file in the directory at the last import or export: only
+        # these may be dropped when their file is gone.
+        self.known = set()
 
     def _warn_once(self, path, action, error):
         if action in self.warned:
@@ -64,21 +76,22 @@ class ContainerEnvironment:
 
     # -- import -------------------------------------------------------------------
 
-    def read_directory(self):
-        """The variables defined in the directory, as {name: value} bytes. Bad entries are
-        skipped with a warning naming the file."""
+    def read_directory(self, directory=DIRECTORY):
+        """The variables defined in the directory, as {name: value} bytes, or None when
+        the directory cannot be listed. Bad entries are skipped with a warning naming
+        the file."""
         try:
-            names = sorted(os.listdir(DIRECTORY))
+            names = sorted(os.listdir(directory))
         except FileNotFoundError:
             return {}
         except OSError as error:
-            self._warn_once(DIRECTORY, "read", error)
-            return {}
+            self._warn_once(directory, "read", error)
+            return None
         variables = {}
         for name in names:
             if name.startswith(TEMP_PREFIX):
                 continue
-            path = DIRECTORY + b"/" + name
+            path = directory + b"/" + name
             reason = invalid_name_reason(name)
             if reason is None:
                 try:
@@ -100,50 +113,60 @@ class ContainerEnvironment:
         return variables
 
     def import_variables(self, clear, override):
-        """Load the directory into os.environ. `clear` drops variables whose file is gone
-        (after a startup script); per-user names are always kept."""
-        variables = self.read_directory()
+        """Load the directory (the export directory once chosen) into os.environ.
+        `clear` drops the variables whose file was there before and is gone now (a
+        startup script deleted it); a directory that cannot be read changes nothing, and
+        per-user names are always kept."""
+        variables = self.read_directory(self.directory or DIRECTORY)
+        if variables is None:
+            return
         environ = os.environb
         if clear:
-            for name in [n for n in environ if n not in PER_USER_NAMES and n not in variables]:
+            gone = self.known.difference(variables, PER_USER_NAMES)
+            for name in [n for n in environ if n in gone]:
                 del environ[name]
         for name, value in variables.items():
             if override or name not in environ:
                 environ[name] = value
+        self.known = set(variables)
 
     # -- export -------------------------------------------------------------------
 
     def export_variables(self, to_directory):
         """Write the current environment to the directory (if asked) and to the dumps.
         Stops at the first refusal: what cannot be written once will not be later."""
-        if "write" in self.warned or not self._ensure_directory():
+        if self.directory is None:
+            self.directory = self._choose_directory()
+        if "write" in self.warned or not self.directory:
             return
+        directory = self.directory
         environ = dict(os.environb)
         dumped = {n: v for n, v in environ.items() if n not in PER_USER_NAMES}
         group = self._dump_group()
         if to_directory:
-            existing = set(self._directory_entries())
-            new_file_mode = self._new_variable_mode()
+            existing = set(self._directory_entries(directory))
             for name, value in dumped.items():
                 if b"/" in name or name in (b".", b".."):
                     self.log.warn("variable %r cannot be a file name in %s; not written"
-                                  % (os.fsdecode(name), os.fsdecode(DIRECTORY)))
+                                  % (os.fsdecode(name), os.fsdecode(directory)))
                     continue
-                path = DIRECTORY + b"/" + name
+                path = directory + b"/" + name
                 if name in existing and self._same_content(path, value):
+                    self.known.add(name)
                     continue
-                if not self._write_atomically(path, value, group, new_file_mode):
+                if not self._write_atomically(path, value, group):
                     return
+                self.known.add(name)
         shell = b"".join(b"export %s=%s\n" % (shell_name(n), shell_quote(v))
                          for n, v in sorted(dumped.items()))
-        if not self._write_atomically(SHELL_DUMP, shell, group):
+        if not self._write_atomically(self._link_target(SHELL_DUMP), shell, group):
             return
         try:
             dump = self._json(environ)
         except OSError as error:
             self._warn_once(JSON_DUMP, "write", error)
             return
-        if self._write_atomically(JSON_DUMP, dump, group):
+        if self._write_atomically(self._link_target(JSON_DUMP), dump, group):
             self._link_profile()
 
     @staticmethod
@@ -173,29 +196,89 @@ class ContainerEnvironment:
             raise OSError(errno.EIO, "encoding the JSON dump failed")
         return data
 
-    def _ensure_directory(self):
+    def _choose_directory(self):
+        """DIRECTORY when it is (or can be made) writable; else RUNTIME_DIRECTORY, made
+        fresh with DIRECTORY's mode and group; b"" (one warning) when neither works."""
         try:
             os.mkdir(DIRECTORY, DIRECTORY_MODE)
+            return DIRECTORY
         except FileExistsError:
-            return True
+            if os.access(DIRECTORY, os.W_OK | os.X_OK):
+                return DIRECTORY
+            reason = self._why_not_writable()
         except OSError as error:
-            self._warn_once(DIRECTORY, "write", error)
-            return False
-        return True
+            reason = error.strerror
+        try:
+            self._make_runtime_directory()
+        except OSError as error:
+            self._warn_once(DIRECTORY, "write", OSError(
+                error.errno, "%s; nor %s: %s" % (reason, os.fsdecode(RUNTIME_DIRECTORY),
+                                                 error.strerror)))
+            return b""
+        self.log.info("%s: %s; the container environment goes to %s"
+                      % (os.fsdecode(DIRECTORY), reason, os.fsdecode(RUNTIME_DIRECTORY)))
+        return RUNTIME_DIRECTORY
 
     @staticmethod
-    def _new_variable_mode():
+    def _why_not_writable():
         try:
-            opened = os.stat(DIRECTORY).st_mode & 0o005 == 0o005
+            if os.statvfs(DIRECTORY).f_flag & os.ST_RDONLY:
+                return "read-only file system"
         except OSError:
-            opened = False
-        return OPEN_VARIABLE_MODE if opened else DUMP_MODE
+            pass
+        return "not writable by uid %d" % os.geteuid()
 
-    def _directory_entries(self):
+    @staticmethod
+    def _make_runtime_directory():
+        """RUNTIME_DIRECTORY, empty (a container restarted without a fresh /run keeps the
+        last run's files), with the mode and group the image gave DIRECTORY."""
         try:
-            return os.listdir(DIRECTORY)
+            info = os.stat(DIRECTORY)
+            mode, gid = info.st_mode & 0o7777, info.st_gid
+        except OSError:
+            mode, gid = DIRECTORY_MODE, -1
+        try:
+            os.mkdir(RUNTIME_DIRECTORY, mode)
+        except FileExistsError:
+            for name in os.listdir(RUNTIME_DIRECTORY):
+                try:
+                    os.unlink(RUNTIME_DIRECTORY + b"/" + name)
+                except IsADirectoryError:
+                    pass
+        try:
+            os.chown(RUNTIME_DIRECTORY, -1, gid)
+        except PermissionError:
+            pass
+        os.chmod(RUNTIME_DIRECTORY, mode)
+        if not os.access(RUNTIME_DIRECTORY, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    @staticmethod
+    def _directory_entries(directory):
+        try:
+            return os.listdir(directory)
         except OSError:
             return []
+
+    @staticmethod
+    def _new_file_mode():
+        """0640, or 0644 when the image made DIRECTORY world-readable: the dumps and
+        files follow the directory, since a fresh /run cannot keep modes set at build."""
+        try:
+            open_to_all = os.stat(DIRECTORY).st_mode & 0o004
+        except OSError:
+            open_to_all = 0
+        return DUMP_MODE | 0o004 if open_to_all else DUMP_MODE
+
+    @staticmethod
+    def _link_target(path):
+        """Where a dump is written: `path`, or the file it links to (the image links the
+        dumps into /run so they work on a read-only root)."""
+        try:
+            target = os.readlink(path)
+        except OSError:
+            return path
+        return os.path.join(os.path.dirname(path), target)
 
     @staticmethod
     def _same_content(path, value):
@@ -212,10 +295,10 @@ class ContainerEnvironment:
         except KeyError:
             return None
 
-    def _write_atomically(self, path, data, group, new_file_mode=DUMP_MODE):
+    def _write_atomically(self, path, data, group):
         """Write to a temp file beside `path`, then rename over it: readers and a crash
         never see half a file. A file that exists keeps its mode and owner (users may
-        relax them); a new one gets new_file_mode (0640) and the docker_env group."""
+        relax them); a new one gets the docker_env group and _new_file_mode()."""
         directory, _, name = path.rpartition(b"/")
         temp = directory + b"/" + TEMP_PREFIX + name
         try:
@@ -238,7 +321,7 @@ class ContainerEnvironment:
                 else:
                     if group is not None:
                         self._chown(fd, -1, group)
-                    os.fchmod(fd, new_file_mode)
+                    os.fchmod(fd, self._new_file_mode())
             finally:
                 os.close(fd)
             os.replace(temp, path)
@@ -265,5 +348,9 @@ class ContainerEnvironment:
         except FileExistsError:
             pass
         except OSError as error:
-            if error.errno != errno.ENOENT:  # no /etc/profile.d: nothing to link into
-                self._warn_once(PROFILE_LINK, "write", error)
+            # No /etc/profile.d: nothing to link into. A failure here must not stop the
+            # later dump rewrites, so it has its own once-only warning.
+            if error.errno != errno.ENOENT and "link" not in self.warned:
+                self.warned.add("link")
+                self.log.warn("cannot create %s (%s); login shells will not source the "
+                              "container environment" % (os.fsdecode(PROFILE_LINK), error.strerror))

@@ -19,7 +19,7 @@ import os
 from _signal import SIGPWR  # see signals.py: _signal, not signal
 
 from my_init import signals
-from my_init.runit import service_directories
+from my_init.runit_state import service_directories
 from my_init.runtime import RUNTIME_DIRECTORY, path_of
 from my_init.services import read_status
 

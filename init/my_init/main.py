@@ -14,6 +14,7 @@ from my_init.hooks import (
 from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected, survive
 from my_init.readiness import report_not_ready, wait_for_services
 from my_init.runit import find_runsvdir, start_runit, stop_runit
+from my_init.runit_state import SERVICE_DIRECTORY
 from my_init.runtime import mark_stopping, prepare_runtime_directory
 from my_init.shutdown import kill_all_processes
 from my_init.signals import configure_signals, describe
@@ -83,7 +84,7 @@ def run(options, supervisor, environment, log):
         return failure.status, None
     if options.main_command:
         if runsvdir is not None and options.wait_for_services and not supervisor.stop_requested():
-            not_ready = wait_for_services(supervisor, options.wait_for_services, log)
+            not_ready = wait_for_services(supervisor, runsvdir, options.wait_for_services, log)
             if not_ready:
                 report_not_ready(not_ready, options.wait_for_services, log)
                 return 1, runsvdir
@@ -91,7 +92,12 @@ def run(options, supervisor, environment, log):
             return 128 + supervisor.stop_signal, runsvdir
         return run_main_command(options, supervisor, log), runsvdir
     if runsvdir is None and not supervisor.stop_requested():
-        log.info("Nothing to run: no main command, and runit not started")
+        if not os.path.isdir(SERVICE_DIRECTORY):
+            log.info("Nothing to run: no main command, and runit not started")
+            return 0, None
+        # Every service was skipped (runit_state says why): stay up as runit mode does.
+        log.info("No service can be supervised; waiting for a stop signal")
+        supervisor.wait_until(supervisor.stop_requested)
     if runsvdir is None or supervisor.stop_requested():
         return 0, runsvdir
     return wait_for_stop(supervisor, runsvdir, log), runsvdir

@@ -9,7 +9,8 @@ its usual sigtimedwait, so a stop signal ends the wait at once and zombies are r
 import os
 import time
 
-from my_init.runit import service_directories
+from my_init.runit import scanned_directory
+from my_init.runit_state import service_directories
 from my_init.services import expected_up, has_check, read_status, why_not_up
 from my_init.spawn import SpawnError
 from my_init.supervisor import exit_code
@@ -44,11 +45,12 @@ def why_not_ready(supervisor, directory, log):
     return None if code == 0 else "up, but ./check exited %d (not ready)" % code
 
 
-def wait_for_services(supervisor, seconds, log):
+def wait_for_services(supervisor, runsvdir_pid, seconds, log):
     """Returns {service directory: reason} for the services not ready when SECONDS have
-    passed ({} when all became ready), or None when a stop signal came first."""
+    passed ({} when all became ready), or None when a stop signal came first. Only the
+    services runsvdir supervises count (those skipped at boot are not waited for)."""
     deadline = time.monotonic() + seconds
-    pending = service_directories()
+    pending = service_directories(scanned_directory(runsvdir_pid))
     log.info("Waiting up to %g s for %d services to be ready..." % (seconds, len(pending)))
     while True:
         reasons = {}

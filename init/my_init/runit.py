@@ -12,11 +12,11 @@ import time
 
 from my_init import signals
 from my_init.proc import child_pids, command_line, process_name
+from my_init.runit_state import SERVICE_DIRECTORY, scan_directory, service_directories
 from my_init.services import runsv_answers
 from my_init.spawn import SpawnError
 from my_init.supervisor import exit_code
 
-SERVICE_DIRECTORY = "/etc/service"
 # A forked runsvdir child is still called runsvdir until it has exec'd runsv.
 SUPERVISOR_NAMES = ("runsv", "runsvdir")
 # A file in a service directory: stop this service after all the others.
@@ -29,31 +29,18 @@ WITHOUT_SV = {
 }
 
 
-def unsupervisable_services():
-    """Service directories whose supervise/ state this user cannot write (a non-root
-    container): runsv would fail on each of them every few seconds, forever."""
-    blocked = []
-    for path in service_directories():
-        state = os.path.join(path, "supervise")
-        if not os.access(state if os.path.exists(state) else path, os.W_OK):
-            blocked.append(path)
-    return blocked
-
-
 def start_runit(supervisor, log):
     """Start runsvdir and return its PID; None when there is no /etc/service (an image
     that only copied my_init in) or, with one warning, when this user cannot supervise
-    the services."""
+    the services (see runit_state)."""
     if not os.path.isdir(SERVICE_DIRECTORY):
         log.info("No %s: runit not started" % SERVICE_DIRECTORY)
         return None
-    blocked = unsupervisable_services()
-    if blocked:
-        log.warn("cannot supervise %s as uid %d (not writable); runit not started"
-                 % (", ".join(blocked), os.geteuid()))
+    directory = scan_directory(log)
+    if directory is None:
         return None
     log.info("Booting runit daemon...")
-    pid = supervisor.start(["runsvdir", "-P", SERVICE_DIRECTORY])
+    pid = supervisor.start(["runsvdir", "-P", directory])
     log.info("Runit started as PID %d" % pid)
     return pid
 
@@ -72,13 +59,10 @@ def find_runsvdir(supervisor):
     return None
 
 
-def service_directories():
-    try:
-        names = sorted(os.listdir(SERVICE_DIRECTORY))
-    except OSError:
-        return []
-    paths = (os.path.join(SERVICE_DIRECTORY, name) for name in names if not name.startswith("."))
-    return [path for path in paths if os.path.isdir(path)]
+def scanned_directory(runsvdir_pid):
+    """The directory a running runsvdir scans (`runsvdir -P DIR`)."""
+    argv = [word for word in command_line(runsvdir_pid) if word]
+    return os.fsdecode(argv[-1]) if len(argv) >= 3 else SERVICE_DIRECTORY
 
 
 def run_sv(supervisor, command, services, deadline, log):
@@ -91,16 +75,17 @@ def run_sv(supervisor, command, services, deadline, log):
     return exit_code(status) == 0
 
 
-def service_of(pid):
+def service_of(pid, directory):
     """The service directory a runsv supervises, from its command line `runsv NAME`."""
     argv = command_line(pid)
     if len(argv) < 2 or not argv[0].endswith(b"runsv"):
         return None
-    return os.path.join(SERVICE_DIRECTORY, os.fsdecode(argv[1]))
+    return os.path.join(directory, os.fsdecode(argv[1]))
 
 
-def stop_services(supervisor, services, runsv_pids, deadline, log):
-    """`sv exit` the services and wait for their runsv processes to exit."""
+def stop_services(supervisor, directory, services, runsv_pids, deadline, log):
+    """`sv exit` the services (in `directory`, the one runsvdir scanned) and wait for
+    their runsv processes to exit."""
     if not runsv_pids:
         return True
     for pid in runsv_pids:
@@ -112,7 +97,7 @@ def stop_services(supervisor, services, runsv_pids, deadline, log):
     if not (answering and run_sv(supervisor, "exit", answering, deadline, log)):
         answering = []
     for pid in runsv_pids:
-        if service_of(pid) not in answering:
+        if service_of(pid, directory) not in answering:
             supervisor.kill(pid, signals.SIGTERM)
     stopped = supervisor.wait_until(
         lambda: all(supervisor.has_exited(pid) for pid in runsv_pids), deadline)
@@ -130,6 +115,7 @@ def stop_runit(supervisor, runsvdir_pid, deadline, log):
     the others log while they stop) are stopped once the others are gone. Returns True
     if all stopped cleanly."""
     log.info("Shutting down runit daemon (PID %d)..." % runsvdir_pid)
+    directory = scanned_directory(runsvdir_pid)
     if not supervisor.has_exited(runsvdir_pid):
         # Not SIGTERM: runsvdir only acts on it when its scan loop next wakes, up to 5 s
         # later. It holds no state; its runsv processes live on as our children.
@@ -138,12 +124,12 @@ def stop_runit(supervisor, runsvdir_pid, deadline, log):
     supervisor.release(runsvdir_pid)
 
     runsv_pids = [pid for pid in child_pids() if process_name(pid) in SUPERVISOR_NAMES]
-    services = service_directories()
+    services = service_directories(directory)
     last = [path for path in services if os.path.exists(os.path.join(path, STOP_LAST))]
-    last_pids = [pid for pid in runsv_pids if service_of(pid) in last]
+    last_pids = [pid for pid in runsv_pids if service_of(pid, directory) in last]
     # The last round keeps a share of the time even when a stubborn service used the rest.
     reserve = min(LAST_ROUND_RESERVE, max(deadline - time.monotonic(), 0) / 2) if last else 0
-    stopped = stop_services(supervisor, [path for path in services if path not in last],
+    stopped = stop_services(supervisor, directory, [path for path in services if path not in last],
                             [pid for pid in runsv_pids if pid not in last_pids],
                             deadline - reserve, log)
-    return stop_services(supervisor, last, last_pids, deadline, log) and stopped
+    return stop_services(supervisor, directory, last, last_pids, deadline, log) and stopped

@@ -143,7 +143,10 @@ def test_environment_is_dumped_with_restricted_modes(containers):
     assert host.file("/etc/container_environment/HELLO").content_string == "my beautiful world"
 
     for dump in ("/etc/container_environment.sh", "/etc/container_environment.json"):
-        file = host.file(dump)
+        # Runtime state: the documented paths link to the dumps in /run (read-only roots).
+        link = host.file(dump)
+        assert link.is_symlink and link.linked_to == dump.replace("/etc/", "/run/"), dump
+        file = host.file(link.linked_to)
         assert file.is_file, dump
         assert (file.user, file.group, file.mode) == ("root", "docker_env", 0o640), dump
     sourced = exec_in(container, '. /etc/container_environment.sh && printf "%s|%s" "$FOO" "$HELLO"')

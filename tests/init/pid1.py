@@ -61,10 +61,10 @@ class InitRun:
         self.work = tmp_path / "work"
         self.etc = self.upper / "etc"
         self.sbin = self.upper / "sbin"  # seen as /usr/sbin
-        self.run_directory = self.upper / "run"  # seen as /run
-        for directory in (self.etc, self.sbin, self.run_directory, self.work / "etc",
-                          self.work / "sbin", self.work / "run"):
+        self.run_dir = self.upper / "run"  # seen as /run (root's, 0755, as a fresh tmpfs)
+        for directory in (self.etc, self.sbin, self.run_dir, self.work / "etc", self.work / "sbin"):
             directory.mkdir(parents=True)
+        os.chmod(self.run_dir, 0o755)
         for name in OWN_DIRECTORIES:
             directory = self.etc / name
             directory.mkdir()
@@ -89,7 +89,7 @@ class InitRun:
         self.write("group", lines + "%s:x:%d:\n" % (name, gid), mode=0o644)
 
     def start(self, args=(), command=(), env=None, user=None, pid_namespace=True,
-              argv=None, preload=None):
+              argv=None, preload=None, read_only_etc=False):
         environment = self.variant.environment()
         environment.update(env or {})
         if preload:
@@ -103,6 +103,8 @@ class InitRun:
         self.pid_namespace = pid_namespace
         if not pid_namespace:
             sandbox.append("--no-pid-namespace")
+        if read_only_etc:
+            sandbox.append("--read-only-etc")
         full = ["unshare", "--mount", "--propagation", "private"] + sandbox + ["--"] + init_argv
         self.started_at = time.monotonic()
         self.process = subprocess.Popen(full, env=environment, stdin=subprocess.DEVNULL,

@@ -46,8 +46,8 @@ def test_runit_is_skipped_with_one_warning_when_services_are_not_writable(init):
     assert init.run(command=["sh", "-c", "sleep 0.2; pgrep -x runsvdir || echo none"],
                     user="nobody") == 0
     assert init.stdout.strip() == "none"
-    assert init.stderr.count("runit not started") == 1
-    assert "cannot supervise /etc/service/rooted as uid 65534" in init.stderr
+    assert init.stderr.count("cannot supervise") == 1
+    assert "cannot supervise /etc/service/rooted as uid 65534 (not writable); not started" in init.stderr
 
 
 def test_runit_runs_as_nobody_when_services_are_writable(init):
@@ -58,7 +58,15 @@ def test_runit_runs_as_nobody_when_services_are_writable(init):
     assert init.stdout.strip() == "supervised", init.stderr
 
 
-def test_runit_mode_without_supervisable_services_ends_saying_why(init):
+def test_runit_mode_without_supervisable_services_stays_up_saying_why(init):
+    """Every service skipped: runit mode still runs until the stop signal (a container
+    that exits at once would be restarted in a loop by Kubernetes)."""
     init.write("service/rooted/run", "#!/bin/sh\nexec sleep 1000\n")
-    assert init.run(user="nobody") == 0
-    assert "Nothing to run: no main command, and runit not started" in init.stderr
+    init.start(user="nobody")
+    init.init_pid()
+    time.sleep(0.5)
+    assert init.process.poll() is None, "my_init exited instead of staying up"
+    init.signal(signal.SIGTERM)
+    assert init.wait(timeout=20) == 0
+    assert "cannot supervise /etc/service/rooted as uid 65534" in init.stderr
+    assert "No service can be supervised; waiting for a stop signal" in init.stderr

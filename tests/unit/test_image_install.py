@@ -41,6 +41,7 @@ def tree(tmp_path):
     for directory in ("lists", "apt-cache"):
         (tmp_path / directory).mkdir()
     (tmp_path / "lists" / "x_Packages").write_text("")
+    (tmp_path / "service").mkdir()
 
     def run(**overrides):
         env = {
@@ -49,6 +50,7 @@ def tree(tmp_path):
             "APT_LISTS_DIR": str(tmp_path / "lists"),
             "APT_CACHE_DIR": str(tmp_path / "apt-cache"),
             "STEP_LOG": str(log),
+            "IMAGE_SERVICE_DIR": str(tmp_path / "service"),
             "IMAGE_BUILD": "1",
         }
         env.update(overrides)
@@ -120,3 +122,17 @@ def test_refuses_to_run_outside_an_image_build(tree):
     assert "IMAGE_BUILD=1" in result.stderr
     assert not tree.log.exists()
     assert tree.image.exists()
+
+
+def test_service_supervise_directories_are_linked_into_run(tree):
+    service = tree.tmp_path / "service"
+    (service / "plain").mkdir()
+    (service / "logged" / "log").mkdir(parents=True)
+    (service / "kept").mkdir()
+    os.symlink("/elsewhere", service / "kept" / "supervise")
+    result = tree()
+    assert result.returncode == 0, result.stderr
+    assert os.readlink(service / "plain" / "supervise") == "/run/runit/supervise.plain"
+    assert os.readlink(service / "logged" / "supervise") == "/run/runit/supervise.logged"
+    assert os.readlink(service / "logged" / "log" / "supervise") == "/run/runit/supervise.logged.log"
+    assert os.readlink(service / "kept" / "supervise") == "/elsewhere"  # an existing one is kept

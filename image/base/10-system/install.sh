@@ -20,14 +20,12 @@ fi
 # The init's directories. /etc/container_environment holds variables, possibly secrets.
 install -d -m 0755 /etc/my_init.d /etc/my_init.pre_shutdown.d /etc/my_init.post_shutdown.d /etc/service
 install -d -m 0700 -o root -g root /etc/container_environment
-# The dumps exist from the start (empty until the first boot fills them), so a derived
-# image can change their modes (`chmod 644`, see the README); my_init keeps the modes.
-install -m 0640 -o root -g docker_env /dev/null /etc/container_environment.sh
-printf '{}' >/etc/container_environment.json
-chown root:docker_env /etc/container_environment.json
-chmod 0640 /etc/container_environment.json
-# Login shells pick the dumped environment up (filled at each boot; /etc/profile skips
-# files it cannot read).
+# The dumps are runtime state: my_init writes them through these links into /run, so
+# they work on a read-only root too (they appear at boot, with the modes the README
+# describes).
+ln -sfn /run/container_environment.sh /etc/container_environment.sh
+ln -sfn /run/container_environment.json /etc/container_environment.json
+# Login shells pick the dumped environment up (/etc/profile skips files it cannot read).
 ln -sf /etc/container_environment.sh /etc/profile.d/container_environment.sh
 
 if [ "$DISTRO_FAMILY" = debian ]; then

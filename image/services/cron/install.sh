@@ -35,3 +35,5 @@ fi
 
 install -d -m 0755 /etc/service/cron
 install -m 0755 "$here/run" /etc/service/cron/run
+# cron runs jobs as their owners and reads root's crontabs: skipped as a non-root user.
+touch /etc/service/cron/needs-root

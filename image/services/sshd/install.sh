@@ -43,6 +43,8 @@ install -d -m 0755 /etc/service/sshd
 # that directory): the run script calls it before each start.
 install -m 0755 "$here/run" "$here/check" "$here/regen_ssh_host_keys.sh" /etc/service/sshd/
 touch /etc/service/sshd/down
+# Privilege separation, host keys and logins as other users need root.
+touch /etc/service/sshd/needs-root
 
 # Check the configuration now rather than at the first login (with a throwaway key,
 # since the image must not contain real host keys).

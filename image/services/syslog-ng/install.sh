@@ -30,12 +30,23 @@ fi
 mkdir -p /etc/syslog-ng/conf.d
 sed -e "s/@CONFIG_VERSION@/$config_version/" -e "s/@STATS_FREQ_OFF@/$stats_freq_off/" \
     "$here/syslog-ng.conf" >/etc/syslog-ng/syslog-ng.conf
-chmod 0644 /etc/syslog-ng/syslog-ng.conf
-# Fail the build on a config error or warning (e.g. an obsolete keyword).
-if ! syntax_output=$(syslog-ng --syntax-only --no-caps 2>&1) || [ -n "$syntax_output" ]; then
-    echo "syslog-ng/install.sh: syslog-ng --syntax-only: $syntax_output" >&2
-    exit 1
-fi
+# The /var/log files, and the empty stand-in the run script picks on a read-only /var/log.
+install -m 0644 "$here/log-files.conf" /etc/syslog-ng/log-files.conf
+printf '# /var/log is read-only: no log files (see log-files.conf)\n' >/etc/syslog-ng/log-files-off.conf
+chmod 0644 /etc/syslog-ng/syslog-ng.conf /etc/syslog-ng/log-files-off.conf
+# syslog-ng's state (persist file, control socket) is runtime state: into /run, where the
+# run script creates the directory (syslog-ng-ctl finds the socket at the usual path).
+rm -rf /var/lib/syslog-ng
+ln -s /run/syslog-ng /var/lib/syslog-ng
+# Fail the build on a config error or warning (e.g. an obsolete keyword), with and
+# without the /var/log files.
+for log_files in '' -off; do
+    if ! syntax_output=$(SYSLOG_LOG_FILES=$log_files syslog-ng --syntax-only --no-caps 2>&1) ||
+        [ -n "$syntax_output" ]; then
+        echo "syslog-ng/install.sh: syslog-ng --syntax-only (SYSLOG_LOG_FILES='$log_files'): $syntax_output" >&2
+        exit 1
+    fi
+done
 
 # Our rotation rules replace the package's (Debian: syslog-ng, EL: syslog), which name
 # other files and restart syslog-ng through invoke-rc.d or systemctl.
@@ -46,5 +57,5 @@ install -m 0644 "$here/logrotate.conf" /etc/logrotate.d/syslog-ng
 install -d -m 0755 /etc/service/syslog-ng
 install -m 0755 "$here/run" "$here/check" /etc/service/syslog-ng/
 # Read by my_init: stopped only after every other service (their shutdown messages
-# still reach docker logs).
-touch /etc/service/syslog-ng/stop-last
+# still reach docker logs). It also needs root: only root may create /dev/log.
+touch /etc/service/syslog-ng/stop-last /etc/service/syslog-ng/needs-root
