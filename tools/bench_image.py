@@ -12,7 +12,7 @@ trap that removes the run's containers whatever happens). Variants, N containers
   tini         the image's base with tini as PID 1 and `sleep infinity`
                (tools/bench-image/tini.Dockerfile)
 All containers start together (interleaved), then each is left to settle: its PID 1 has
-a child, every runit service is up (or normally down) for a second, then --settle more
+a child, every runit service is up for a second (or down as configured), then --settle more
 seconds for everyone. Read from the host side, so that nothing runs in a container while
 it is measured:
   cgroup anon     memory.stat `anon` (cgroup v2) or `total_rss` (v1): the container's
@@ -20,6 +20,7 @@ it is measured:
   cgroup current  memory.current (v2) or memory.usage_in_bytes (v1): everything charged
                   to the container, page cache it was the first to read included
   PID 1 RSS, PID 1 Anonymous   /proc/PID/smaps_rollup of the container's PID 1
+  processes       how many processes the container's cgroup holds
 Writes OUT/bench-image.json, OUT/bench-image.md (the table) and, when matplotlib is
 importable, OUT/bench-image.png. Needs the docker CLI, an engine on this host and root
 (it reads /proc and /sys/fs/cgroup of the containers' processes).
@@ -179,7 +180,7 @@ def children(pid):
 
 
 def services_settled(container_id):
-    """True when every runit service is up for SERVICE_UP_SECONDS or normally down."""
+    """True when every runit service is up for SERVICE_UP_SECONDS or down as configured."""
     completed = subprocess.run(["docker", "exec", container_id, "sh", "-c", "sv status /etc/service/*"],
                                capture_output=True, text=True)
     lines = completed.stdout.strip().splitlines()
@@ -191,7 +192,8 @@ def services_settled(container_id):
             uptime = line.split(") ", 1)[-1].split("s", 1)[0]
             if not uptime.isdigit() or int(uptime) < SERVICE_UP_SECONDS:
                 return False
-        elif not (line.startswith("down: ") and "normally down" in line):
+        elif not line.startswith("down: ") or "normally up" in line:
+            # down and meant to be: sv adds "normally up" only when there is no down file
             return False
     return True
 
@@ -265,6 +267,8 @@ def measure(container_id):
     rollup = read_smaps_rollup(pid)
     with open(os.path.join(directory, "cgroup.procs")) as stream:
         processes = len(stream.read().split())
+    with open("/proc/%d/cmdline" % pid, "rb") as stream:
+        pid1_argv = stream.read().decode(errors="replace").rstrip("\0").split("\0")
     return {
         "cgroup_version": version,
         "anon_bytes": stat["anon"] if version == 2 else stat["total_rss"],
@@ -272,6 +276,7 @@ def measure(container_id):
         "pid1_rss_kb": rollup["Rss"],
         "pid1_anon_kb": rollup["Anonymous"],
         "processes": processes,
+        "pid1_argv": pid1_argv,
     }
 
 
