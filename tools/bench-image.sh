@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make bench-image: per-container memory of idle containers of the image, of the image
 # with the interpreted init, and of its base with tini (tools/bench_image.py), in the
-# bench's venv (matplotlib, for dist/bench-image.png). Run as root after `make build`;
-# arguments go to bench_image.py (e.g. --containers 2, --settle 5, --out DIR).
+# bench's venv (matplotlib, for dist/bench-image.png). Run it after `make build`, on the
+# Docker engine's host (root is not needed); arguments go to bench_image.py (e.g.
+# --containers 2, --settle 5, --out DIR).
 # Env: IMAGE (the image under test, default baseimage-centos:<VERSION>), BASE_IMAGE (its
 # base; default the image's base.name label), PYTHON (venv interpreter, default python3),
 # PIP_CA_BUNDLE and PIP_INDEX_URL as for the build, BENCH_RUN_ID (container names/label).
@@ -24,7 +25,6 @@ image=${IMAGE:-baseimage-centos:$(cat "$root/VERSION")}
 run_id=${BENCH_RUN_ID:-$(date +%s)-$$}
 label=baseimage-centos.bench-image.run=$run_id
 
-[ "$(id -u)" -eq 0 ] || die "must run as root (it reads the containers' /proc and cgroup files)"
 command -v "$python" >/dev/null 2>&1 || die "PYTHON '$python' not found"
 command -v docker >/dev/null 2>&1 || die "docker is not installed"
 docker info >/dev/null 2>&1 || die "cannot reach the Docker engine (is dockerd running?)"

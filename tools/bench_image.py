@@ -19,11 +19,12 @@ it is measured:
                   anonymous memory, what each further container costs
   cgroup current  memory.current (v2) or memory.usage_in_bytes (v1): everything charged
                   to the container, page cache it was the first to read included
-  PID 1 RSS, PID 1 Anonymous   /proc/PID/smaps_rollup of the container's PID 1
+  PID 1 RSS, PID 1 Anonymous   /proc/PID/smaps_rollup of the container's PID 1 (read
+                  last, from the host as root, else by `cat` in the container)
   processes       how many processes the container's cgroup holds
 Writes OUT/bench-image.json, OUT/bench-image.md (the table) and, when matplotlib is
-importable, OUT/bench-image.png. Needs the docker CLI, an engine on this host and root
-(it reads /proc and /sys/fs/cgroup of the containers' processes).
+importable, OUT/bench-image.png. Needs the docker CLI and an engine on this host (it
+reads /proc and /sys/fs/cgroup of the containers' processes); root is not needed.
 """
 
 import argparse
@@ -230,8 +231,7 @@ def cgroup_directory(pid):
         directory = os.path.join(CGROUP_ROOT, path.lstrip("/"))
         version = 2
     if not os.path.isfile(os.path.join(directory, "memory.stat")):
-        raise BenchError("%s/memory.stat not found: the Docker engine must run on this host, "
-                         "and this must run as root" % directory)
+        raise BenchError("%s/memory.stat not found: the Docker engine must run on this host" % directory)
     return version, directory
 
 
@@ -245,14 +245,20 @@ def read_memory_stat(path):
     return values
 
 
-def read_smaps_rollup(pid):
-    """/proc/PID/smaps_rollup's "Key:   N kB" lines, in kB."""
+def pid1_smaps_rollup(container_id, pid):
+    """smaps_rollup's "Key:   N kB" lines of the container's PID 1 (host PID PID), in kB.
+    Read from the host as root; otherwise (e.g. a user in the docker group) by a `cat`
+    run in the container, once its cgroup has been read."""
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as stream:
+            text = stream.read()
+    except PermissionError:
+        text = docker("exec", container_id, "cat", "/proc/1/smaps_rollup")
     values = {}
-    with open("/proc/%d/smaps_rollup" % pid) as stream:
-        for line in stream:
-            key, _, value = line.partition(":")
-            if value.strip().endswith("kB"):
-                values[key] = int(value.split()[0])
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if value.strip().endswith("kB"):
+            values[key] = int(value.split()[0])
     return values
 
 
@@ -264,11 +270,11 @@ def measure(container_id):
     current_file = "memory.current" if version == 2 else "memory.usage_in_bytes"
     with open(os.path.join(directory, current_file)) as stream:
         current = int(stream.read())
-    rollup = read_smaps_rollup(pid)
     with open(os.path.join(directory, "cgroup.procs")) as stream:
         processes = len(stream.read().split())
     with open("/proc/%d/cmdline" % pid, "rb") as stream:
         pid1_argv = stream.read().decode(errors="replace").rstrip("\0").split("\0")
+    rollup = pid1_smaps_rollup(container_id, pid)
     return {
         "cgroup_version": version,
         "anon_bytes": stat["anon"] if version == 2 else stat["total_rss"],
@@ -408,8 +414,6 @@ def raise_on_signal(signum, _frame):
 
 
 def run(args, log):
-    if os.geteuid() != 0:
-        raise BenchError("must run as root (it reads the containers' /proc and cgroup files)")
     check_image(args.image)
     base_image = resolve_base_image(args.image, args.base_image)
     tags = build_derived_images(args.image, base_image, log)
