@@ -430,7 +430,7 @@ def orphans(variant, count):
 
 
 def version_wall(variant, runs):
-    """Median seconds of a whole `--version` process (fork to exit), RUNS runs."""
+    """Seconds from fork to exit of each of RUNS whole `--version` processes."""
     argv = version_command(variant)
     environ = dict(os.environ, **variant["env"])
     walls = []
