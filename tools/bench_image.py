@@ -215,21 +215,24 @@ def wait_settled(variant, container_id, deadline):
         time.sleep(0.5)
 
 
+def memory_cgroup(proc_cgroup, cgroup_root=CGROUP_ROOT):
+    """(cgroup version, directory) of the memory cgroup named in the text of a
+    /proc/PID/cgroup file: the v1 hierarchy with the memory controller when there is one
+    (also on hybrid hosts), else the unified (v2) hierarchy, "0::PATH"."""
+    entries = [line.split(":", 2) for line in proc_cgroup.splitlines() if line.count(":") >= 2]
+    for _hierarchy, controllers, path in entries:
+        if "memory" in controllers.split(","):
+            return 1, os.path.join(cgroup_root, "memory", path.lstrip("/"))
+    for hierarchy, controllers, path in entries:
+        if hierarchy == "0" and not controllers:
+            return 2, os.path.join(cgroup_root, path.lstrip("/"))
+    raise BenchError("no memory cgroup in: %s" % " ".join(proc_cgroup.split()))
+
+
 def cgroup_directory(pid):
     """(cgroup version, directory) of PID's memory cgroup, seen from this host."""
     with open("/proc/%d/cgroup" % pid) as stream:
-        entries = [line.rstrip("\n").split(":", 2) for line in stream]
-    for _hierarchy, controllers, path in entries:
-        if "memory" in controllers.split(","):
-            directory = os.path.join(CGROUP_ROOT, "memory", path.lstrip("/"))
-            version = 1
-            break
-    else:
-        path = next((path for hierarchy, controllers, path in entries if hierarchy == "0" and not controllers), None)
-        if path is None:
-            raise BenchError("/proc/%d/cgroup names no memory cgroup" % pid)
-        directory = os.path.join(CGROUP_ROOT, path.lstrip("/"))
-        version = 2
+        version, directory = memory_cgroup(stream.read())
     if not os.path.isfile(os.path.join(directory, "memory.stat")):
         raise BenchError("%s/memory.stat not found: the Docker engine must run on this host" % directory)
     return version, directory
