@@ -67,7 +67,8 @@ MAIN_SCRIPT = r"""printf '%s\n' "$EPOCHREALTIME" >"$1"; exec sleep 100000"""
 # re-parented here) until it exits, exit with its status. Only modules `python3 -S -I`
 # has already loaded (sys, posix, _signal), so the script adds next to nothing to the
 # interpreter. The handler is needed: the kernel drops a signal that has none when it is
-# sent to a namespace's PID 1.
+# sent to a namespace's PID 1; it is set before the fork, so that a TERM sent as soon as
+# the main command runs is not lost (exec resets it in the child).
 FLOOR_SCRIPT = r"""
 import sys, posix, _signal
 argv = sys.argv[1:]
@@ -79,16 +80,18 @@ if "/" not in program:
         if posix.access(directory + "/" + program, posix.X_OK):
             program = directory + "/" + program
             break
+child = 0
+def pass_on(signum, frame):
+    if child:
+        posix.kill(child, signum)
+for signum in (1, 2, 15):
+    _signal.signal(signum, pass_on)
 child = posix.fork()
 if child == 0:
     try:
         posix.execv(program, argv)
     finally:
         posix._exit(127)
-def pass_on(signum, frame):
-    posix.kill(child, signum)
-for signum in (1, 2, 15):
-    _signal.signal(signum, pass_on)
 while True:
     pid, status = posix.wait()
     if pid == child:
