@@ -67,8 +67,8 @@ MAIN_SCRIPT = r"""printf '%s\n' "$EPOCHREALTIME" >"$1"; exec sleep 100000"""
 # re-parented here) until it exits, exit with its status. Only modules `python3 -S -I`
 # has already loaded (sys, posix, _signal), so the script adds next to nothing to the
 # interpreter. The handler is needed: the kernel drops a signal that has none when it is
-# sent to a namespace's PID 1; it is set before the fork, so that a TERM sent as soon as
-# the main command runs is not lost (exec resets it in the child).
+# sent to a namespace's PID 1. The signals stay blocked across the fork until `child` is
+# set: a TERM sent as soon as the main command runs must find the child to pass it to.
 FLOOR_SCRIPT = r"""
 import sys, posix, _signal
 argv = sys.argv[1:]
@@ -80,13 +80,14 @@ if "/" not in program:
         if posix.access(directory + "/" + program, posix.X_OK):
             program = directory + "/" + program
             break
-child = 0
 def pass_on(signum, frame):
-    if child:
-        posix.kill(child, signum)
-for signum in (1, 2, 15):
+    posix.kill(child, signum)
+passed_on = {1, 2, 15}
+for signum in passed_on:
     _signal.signal(signum, pass_on)
+unblocked = _signal.pthread_sigmask(_signal.SIG_BLOCK, passed_on)
 child = posix.fork()
+_signal.pthread_sigmask(_signal.SIG_SETMASK, unblocked)
 if child == 0:
     try:
         posix.execv(program, argv)
