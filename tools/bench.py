@@ -568,7 +568,7 @@ def chart(report, path):
 
     results = report["results"]
     names = [name for name in INIT_ORDER if name in results]
-    figure, axes = plt.subplots(2, 2, figsize=(11, 8))
+    figure, axes = plt.subplots(2, 2, figsize=(13, 8))
     panels = (
         (axes[0][0], "idle PID 1 memory, one-shot (MB)",
          [("RSS", "rss_kb"), ("PSS", "pss_kb"), ("USS", "uss_kb"), ("Anonymous", "anon_kb"),
@@ -582,7 +582,7 @@ def chart(report, path):
             values = [(results[name].get(key) or 0) * scale for name in names]
             axis.bar([position + index * width for position in range(len(names))], values, width, label=label)
         axis.set_xticks([position + width * (len(series) - 1) / 2 for position in range(len(names))])
-        axis.set_xticklabels(names)
+        axis.set_xticklabels(names, rotation=15)
         axis.set_title(title)
         if len(series) > 1:
             axis.legend()
