@@ -10,11 +10,14 @@ VENV        ?= .venv
 # Extra CA bundle / index for networks behind a TLS proxy (optional, never baked into an image).
 PIP_CA_BUNDLE ?=
 PIP_INDEX_URL ?=
+# make bench-image: the image under test and how many idle containers of each variant.
+IMAGE            ?= $(NAME):$(VERSION)
+BENCH_CONTAINERS ?= 10
 
 TEST_PY  := $(VENV)/bin/python
 PYTEST   := $(VENV)/bin/pytest
 
-.PHONY: all init build test test-init test-image lint bench base tag_latest release clean venv
+.PHONY: all init build test test-init test-image lint bench bench-image base tag_latest release clean venv
 
 all: build
 
@@ -47,9 +50,17 @@ test-init: venv init
 lint: venv
 	bash tools/lint.sh $(VENV)
 
-## bench: benchmark compiled vs interpreted my_init vs tini vs dumb-init
+## bench: benchmark compiled vs interpreted my_init vs the CPython floor vs tini vs dumb-init
 bench: init
 	bash tools/bench.sh
+
+## bench-image: memory of BENCH_CONTAINERS idle containers each of IMAGE, IMAGE with the
+## interpreted init, and its base with tini (after `make build`; BASE_IMAGE only when
+## given: the default is the image's own base, from its label)
+bench-image:
+	IMAGE=$(IMAGE) BASE_IMAGE=$(if $(filter file,$(origin BASE_IMAGE)),,$(BASE_IMAGE)) \
+	  PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) PIP_INDEX_URL=$(PIP_INDEX_URL) \
+	  bash tools/bench-image.sh --containers $(BENCH_CONTAINERS)
 
 ## base: a local Debian bookworm base image for machines with no registry
 base:
@@ -64,3 +75,4 @@ release: test tag_latest
 clean:
 	rm -rf dist build/out .pytest_cache
 	-docker rmi $(NAME):$(VERSION) $(NAME)-builder:$(VERSION) 2>/dev/null
+	-docker rmi $(NAME)-bench-interpreted:$(VERSION) $(NAME)-bench-tini:$(VERSION) 2>/dev/null

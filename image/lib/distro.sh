@@ -43,6 +43,7 @@
 #   python-venv  python3-venv        python3
 #   patchelf     patchelf            epel:patchelf
 #   ccache       ccache              epel:ccache
+#   tini         tini                epel:tini   (only tools/bench-image's tini variant)
 
 distro_die() {
     echo "distro.sh: $*" >&2
@@ -109,6 +110,7 @@ distro_package_table() {
         python-venv) echo "python3-venv|python3" ;;
         patchelf) echo "patchelf|epel:patchelf" ;;
         ccache) echo "ccache|epel:ccache" ;;
+        tini) echo "tini|epel:tini" ;;
     esac
 }
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# make bench-image: per-container memory of idle containers of the image, of the image
+# with the interpreted init, and of its base with tini (tools/bench_image.py), in the
+# bench's venv (matplotlib, for dist/bench-image.png). Run it after `make build`, on the
+# Docker engine's host (root is not needed); arguments go to bench_image.py (e.g.
+# --containers 2, --settle 5, --out DIR).
+# Env: IMAGE (the image under test, default baseimage-centos:<VERSION>), BASE_IMAGE (its
+# base; default the image's base.name label), PYTHON (venv interpreter, default python3),
+# PIP_CA_BUNDLE and PIP_INDEX_URL as for the build, BENCH_RUN_ID (container names/label).
+#
+# Whatever ends the run (an error, Ctrl-C, TERM), the trap removes every container that
+# carries this run's label, also one whose `docker run` was cut short.
+set -euo pipefail
+
+die() {
+    echo "bench-image.sh: $*" >&2
+    exit 1
+}
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+python=${PYTHON:-python3}
+venv=$root/build/out/bench-venv
+requirements=$root/tools/bench-requirements.txt
+image=${IMAGE:-baseimage-centos:$(cat "$root/VERSION")}
+run_id=${BENCH_RUN_ID:-$(date +%s)-$$}
+label=baseimage-centos.bench-image.run=$run_id
+
+command -v "$python" >/dev/null 2>&1 || die "PYTHON '$python' not found"
+command -v docker >/dev/null 2>&1 || die "docker is not installed"
+docker info >/dev/null 2>&1 || die "cannot reach the Docker engine (is dockerd running?)"
+
+bash "$root/build/pinned-venv.sh" "$python" "$venv" "$requirements" || exit 1
+
+bench_pid=
+# shellcheck disable=SC2329  # invoked by the EXIT trap
+remove_containers() {
+    local status=$?
+    if [ -n "$bench_pid" ]; then
+        kill -TERM "$bench_pid" 2>/dev/null || true
+        wait "$bench_pid" 2>/dev/null || true
+    fi
+    local left
+    left=$(docker ps --all --quiet --filter "label=$label")
+    if [ -n "$left" ]; then
+        echo "bench-image.sh: removing the run's containers" >&2
+        # shellcheck disable=SC2086  # one container id per word
+        docker rm --force --volumes $left >/dev/null || true
+    fi
+    exit "$status"
+}
+trap remove_containers EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+# In the background, so that a signal to this script runs the trap at once (bash runs
+# traps only between commands, and `wait` is interruptible where a foreground child is not).
+"$venv/bin/python" "$root/tools/bench_image.py" --image "$image" --base-image "${BASE_IMAGE:-}" \
+    --run-id "$run_id" "$@" &
+bench_pid=$!
+status=0
+wait "$bench_pid" || status=$?
+bench_pid=
+exit "$status"

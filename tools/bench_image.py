@@ -1,0 +1,502 @@
+"""Per-container memory of idle containers: the image, the image with the interpreted init,
+and the image's base with tini.
+
+    python3 tools/bench_image.py --image NAME:TAG [--base-image BASE] [--containers N]
+                                 [--settle S] [--out DIR] [--run-id ID] [--no-chart]
+
+`make bench-image` runs it through tools/bench-image.sh (the venv with matplotlib, and a
+trap that removes the run's containers whatever happens). Variants, N containers each:
+  image        the image as built, CMD /sbin/my_init (compiled), services up
+  interpreted  the image with the distribution's python3 running /sbin/my_init with -S on
+               the init/ sources (tools/bench-image/interpreted.Dockerfile)
+  tini         the image's base with tini as PID 1 and `sleep infinity`
+               (tools/bench-image/tini.Dockerfile)
+All containers start together (interleaved), then each is left to settle: its PID 1 has
+a child, every runit service is up for a second (or down as configured), then --settle more
+seconds for everyone. Read from the host side, so that nothing runs in a container while
+it is measured:
+  cgroup anon     memory.stat `anon` (cgroup v2) or `total_rss` (v1): the container's
+                  anonymous memory, what each further container costs
+  cgroup current  memory.current (v2) or memory.usage_in_bytes (v1): everything charged
+                  to the container, page cache it was the first to read included
+  PID 1 RSS, PID 1 Anonymous   /proc/PID/smaps_rollup of the container's PID 1 (read
+                  last, from the host as root, else by `cat` in the container)
+  processes       how many processes the container's cgroup holds
+Writes OUT/bench-image.json, OUT/bench-image.md (the table) and, when matplotlib is
+importable, OUT/bench-image.png. Needs the docker CLI and an engine on this host (it
+reads /proc and /sys/fs/cgroup of the containers' processes); root is not needed.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOCKERFILES = os.path.join(ROOT, "tools", "bench-image")
+VARIANTS = ("image", "interpreted", "tini")
+# Every container of a run carries this label; tools/bench-image.sh removes what is left.
+RUN_LABEL = "baseimage-centos.bench-image.run"
+BOOT_TIMEOUT = 120.0
+SERVICE_UP_SECONDS = 1
+CGROUP_ROOT = "/sys/fs/cgroup"
+
+
+class BenchError(Exception):
+    """A step went wrong; the message is one line."""
+
+
+def docker(*args, timeout=600):
+    """Runs `docker ARGS`; its stdout, or BenchError with the last line docker printed."""
+    try:
+        completed = subprocess.run(["docker"] + list(args), capture_output=True, text=True, timeout=timeout)
+    except FileNotFoundError:
+        raise BenchError("docker is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise BenchError("docker %s did not finish within %d s" % (args[0], timeout)) from None
+    if completed.returncode != 0:
+        lines = (completed.stderr or completed.stdout).strip().splitlines()
+        raise BenchError("docker %s failed: %s" % (args[0], lines[-1] if lines else "exit %d" % completed.returncode))
+    return completed.stdout
+
+
+def image_label(image, label):
+    output = docker("image", "inspect", "--format",
+                    '{{index .Config.Labels "%s"}}' % label, image).strip()
+    return "" if output == "<no value>" else output
+
+
+def check_image(image):
+    try:
+        docker("image", "inspect", "--format", "{{.Id}}", image)
+    except BenchError:
+        raise BenchError("image %s does not exist: build it with `make build`" % image) from None
+
+
+def resolve_base_image(image, wanted):
+    """The image's base: its base.name label; BASE_IMAGE, when given, must agree with it."""
+    labelled = image_label(image, "org.opencontainers.image.base.name")
+    if wanted and labelled and wanted != labelled:
+        raise BenchError("BASE_IMAGE %s is not the base of %s (its label says %s)" % (wanted, image, labelled))
+    base = wanted or labelled
+    if not base:
+        raise BenchError("%s has no org.opencontainers.image.base.name label: give BASE_IMAGE" % image)
+    try:
+        docker("image", "inspect", "--format", "{{.Id}}", base)
+    except BenchError:
+        raise BenchError("base image %s does not exist locally (make base, or docker pull)" % base) from None
+    return base
+
+
+def derived_tag(image, variant):
+    """NAME-bench-VARIANT:TAG next to the image NAME:TAG."""
+    repository, _, tag = image.rpartition(":")
+    if "/" in tag or not repository:  # no tag; the colon was a registry port
+        repository, tag = image, "latest"
+    return "%s-bench-%s:%s" % (repository, variant, tag)
+
+
+def build_context(directory):
+    """The derived images' build context: their Dockerfiles, entry scripts, distro.sh, init/."""
+    for name in os.listdir(DOCKERFILES):
+        shutil.copy(os.path.join(DOCKERFILES, name), directory)
+    shutil.copy(os.path.join(ROOT, "image", "lib", "distro.sh"), directory)
+    shutil.copytree(os.path.join(ROOT, "init"), os.path.join(directory, "init"),
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+
+
+def build_derived_images(image, base_image, log):
+    """Builds the interpreted and the tini variants; {variant: tag} of all three."""
+    tags = {"image": image, "interpreted": derived_tag(image, "interpreted"), "tini": derived_tag(image, "tini")}
+    builds = (("interpreted", "interpreted.Dockerfile", "IMAGE=%s" % image),
+              ("tini", "tini.Dockerfile", "BASE_IMAGE=%s" % base_image))
+    with tempfile.TemporaryDirectory(prefix="bench-image-") as context:
+        build_context(context)
+        for variant, dockerfile, build_arg in builds:
+            log("*** building %s (%s)" % (tags[variant], build_arg))
+            completed = subprocess.run(
+                ["docker", "build", "--build-arg", build_arg, "-f", os.path.join(context, dockerfile),
+                 "-t", tags[variant], context], capture_output=True, text=True)
+            if completed.returncode != 0:
+                sys.stderr.write(completed.stdout[-4000:] + completed.stderr[-4000:])
+                raise BenchError("building %s from tools/bench-image/%s failed (output above)"
+                                 % (tags[variant], dockerfile))
+    return tags
+
+
+def container_name(image, variant, number, run_id):
+    repository = image.rpartition(":")[0] or image
+    return "%s-bench-%s-%d-%s" % (repository.replace("/", "-"), variant, number, run_id)
+
+
+class Containers:
+    """The containers of one run; remove_all() removes every one that was created."""
+
+    def __init__(self, run_id):
+        self.run_id = run_id
+        self.made = []  # (variant, name, id)
+
+    def start(self, variant, tag, name):
+        container_id = docker("run", "--detach", "--name", name, "--label", "%s=%s" % (RUN_LABEL, self.run_id),
+                              tag).strip()
+        self.made.append((variant, name, container_id))
+        return container_id
+
+    def remove_all(self):
+        if self.made:
+            subprocess.run(["docker", "rm", "--force", "--volumes"] + [entry[2] for entry in self.made],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.made = []
+
+
+def host_pid(container_id):
+    pid = int(docker("inspect", "--format", "{{.State.Pid}}", container_id).strip() or 0)
+    if pid <= 0:
+        raise BenchError("container %s is not running: %s" % (container_id[:12], container_logs_tail(container_id)))
+    return pid
+
+
+def container_logs_tail(container_id):
+    completed = subprocess.run(["docker", "logs", "--tail", "3", container_id], capture_output=True, text=True)
+    text = (completed.stdout + completed.stderr).strip().replace("\n", " | ")
+    return text or "no output"
+
+
+def children(pid):
+    result = []
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/children" % (pid, tid)) as stream:
+                result.extend(int(child) for child in stream.read().split())
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return result
+
+
+def services_settled(container_id):
+    """True when every runit service is up for SERVICE_UP_SECONDS or down as configured."""
+    completed = subprocess.run(["docker", "exec", container_id, "sh", "-c", "sv status /etc/service/*"],
+                               capture_output=True, text=True)
+    lines = completed.stdout.strip().splitlines()
+    if completed.returncode != 0 or not lines:
+        return False
+    for line in lines:
+        if line.startswith("run: "):
+            # "run: /etc/service/cron: (pid 31) 5s" (optionally "; ..." after it)
+            uptime = line.split(") ", 1)[-1].split("s", 1)[0]
+            if not uptime.isdigit() or int(uptime) < SERVICE_UP_SECONDS:
+                return False
+        elif not line.startswith("down: ") or "normally up" in line:
+            # down and meant to be: sv adds "normally up" only when there is no down file
+            return False
+    return True
+
+
+def wait_settled(variant, container_id, deadline):
+    """Until the container's PID 1 has a child and (my_init variants) its services are up."""
+    while True:
+        state = docker("inspect", "--format", "{{.State.Status}}", container_id).strip()
+        if state != "running":
+            raise BenchError("container %s (%s) is %s: %s" % (container_id[:12], variant, state,
+                                                               container_logs_tail(container_id)))
+        pid = host_pid(container_id)
+        if children(pid) and (variant == "tini" or services_settled(container_id)):
+            return
+        if time.monotonic() > deadline:
+            raise BenchError("container %s (%s) did not settle within %.0f s: %s"
+                             % (container_id[:12], variant, BOOT_TIMEOUT, container_logs_tail(container_id)))
+        time.sleep(0.5)
+
+
+def memory_cgroup(proc_cgroup, cgroup_root=CGROUP_ROOT):
+    """(cgroup version, directory) of the memory cgroup named in the text of a
+    /proc/PID/cgroup file: the v1 hierarchy with the memory controller when there is one
+    (also on hybrid hosts), else the unified (v2) hierarchy, "0::PATH"."""
+    entries = [line.split(":", 2) for line in proc_cgroup.splitlines() if line.count(":") >= 2]
+    for _hierarchy, controllers, path in entries:
+        if "memory" in controllers.split(","):
+            return 1, os.path.join(cgroup_root, "memory", path.lstrip("/"))
+    for hierarchy, controllers, path in entries:
+        if hierarchy == "0" and not controllers:
+            return 2, os.path.join(cgroup_root, path.lstrip("/"))
+    raise BenchError("no memory cgroup in: %s" % " ".join(proc_cgroup.split()))
+
+
+def cgroup_directory(pid):
+    """(cgroup version, directory) of PID's memory cgroup, seen from this host."""
+    with open("/proc/%d/cgroup" % pid) as stream:
+        version, directory = memory_cgroup(stream.read())
+    if not os.path.isfile(os.path.join(directory, "memory.stat")):
+        raise BenchError("%s/memory.stat not found: the Docker engine must run on this host" % directory)
+    return version, directory
+
+
+def read_memory_stat(path):
+    """memory.stat: "key value" lines."""
+    values = {}
+    with open(path) as stream:
+        for line in stream:
+            key, value = line.split()
+            values[key] = int(value)
+    return values
+
+
+def pid1_smaps_rollup(container_id, pid):
+    """smaps_rollup's "Key:   N kB" lines of the container's PID 1 (host PID PID), in kB.
+    Read from the host as root; otherwise (e.g. a user in the docker group) by a `cat`
+    run in the container, once its cgroup has been read."""
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as stream:
+            text = stream.read()
+    except PermissionError:
+        text = docker("exec", container_id, "cat", "/proc/1/smaps_rollup")
+    values = {}
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if value.strip().endswith("kB"):
+            values[key] = int(value.split()[0])
+    return values
+
+
+def measure(container_id):
+    """The container's cgroup anon and current (bytes) and its PID 1's RSS and Anonymous (kB)."""
+    pid = host_pid(container_id)
+    version, directory = cgroup_directory(pid)
+    stat = read_memory_stat(os.path.join(directory, "memory.stat"))
+    current_file = "memory.current" if version == 2 else "memory.usage_in_bytes"
+    with open(os.path.join(directory, current_file)) as stream:
+        current = int(stream.read())
+    with open(os.path.join(directory, "cgroup.procs")) as stream:
+        processes = len(stream.read().split())
+    with open("/proc/%d/cmdline" % pid, "rb") as stream:
+        pid1_argv = stream.read().decode(errors="replace").rstrip("\0").split("\0")
+    rollup = pid1_smaps_rollup(container_id, pid)
+    return {
+        "cgroup_version": version,
+        "anon_bytes": stat["anon"] if version == 2 else stat["total_rss"],
+        "current_bytes": current,
+        "pid1_rss_kb": rollup["Rss"],
+        "pid1_anon_kb": rollup["Anonymous"],
+        "processes": processes,
+        "pid1_argv": pid1_argv,
+    }
+
+
+SUMMARY_KEYS = ("anon_bytes", "current_bytes", "pid1_rss_kb", "pid1_anon_kb", "processes")
+
+
+def summarise(samples):
+    summary = {}
+    for key in SUMMARY_KEYS:
+        values = [sample[key] for sample in samples]
+        summary[key] = {"mean": statistics.mean(values), "median": statistics.median(values),
+                        "min": min(values), "max": max(values)}
+    return summary
+
+
+def ratio(results, key, statistic, numerator, denominator):
+    top = results[numerator]["summary"][key][statistic]
+    bottom = results[denominator]["summary"][key][statistic]
+    return top / bottom if bottom else None
+
+
+# (label, key, statistic, scale to the unit in the label)
+ROWS = (
+    ("cgroup anon, median (MB)", "anon_bytes", "median", 1 / 2**20),
+    ("cgroup anon, mean (MB)", "anon_bytes", "mean", 1 / 2**20),
+    ("cgroup memory.current, median (MB)", "current_bytes", "median", 1 / 2**20),
+    ("cgroup memory.current, mean (MB)", "current_bytes", "mean", 1 / 2**20),
+    ("PID 1 RSS, median (MB)", "pid1_rss_kb", "median", 1 / 1024),
+    ("PID 1 Anonymous, median (MB)", "pid1_anon_kb", "median", 1 / 1024),
+    ("processes per container, median", "processes", "median", 1),
+)
+RATIOS = (("image", "interpreted"), ("image", "tini"))
+
+
+def table(report):
+    results = report["results"]
+    header = ["measure"] + list(VARIANTS) + ["%s/%s" % pair for pair in RATIOS]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for label, key, statistic, scale in ROWS:
+        cells = [label]
+        for variant in VARIANTS:
+            value = results[variant]["summary"][key][statistic] * scale
+            cells.append("%g" % value if scale == 1 else "%.2f" % value)
+        for numerator, denominator in RATIOS:
+            value = ratio(results, key, statistic, numerator, denominator)
+            cells.append("-" if value is None else "%.2f" % value)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def chart(report, path):
+    try:
+        import matplotlib
+    except ImportError:
+        return False
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    results = report["results"]
+    panels = (("cgroup anon (MB)", "anon_bytes", 1 / 2**20),
+              ("cgroup memory.current (MB)", "current_bytes", 1 / 2**20),
+              ("PID 1 Anonymous (MB)", "pid1_anon_kb", 1 / 1024))
+    figure, axes = plt.subplots(1, len(panels), figsize=(13, 4.5))
+    for axis, (title, key, scale) in zip(axes, panels):
+        positions = range(len(VARIANTS))
+        axis.bar(positions, [results[variant]["summary"][key]["median"] * scale for variant in VARIANTS],
+                 0.6, color="#9db9d8", label="median")
+        for position, variant in zip(positions, VARIANTS):
+            values = [sample[key] * scale for sample in results[variant]["containers"]]
+            axis.plot([position] * len(values), values, "o", color="#1f4e79", markersize=4,
+                      label="each container" if position == 0 else None)
+        axis.set_xticks(list(positions))
+        axis.set_xticklabels(VARIANTS)
+        axis.set_title(title)
+        axis.set_ylim(bottom=0)
+    axes[0].legend()
+    figure.suptitle("Idle containers, %d per variant, cgroup v%s, %s, %s"
+                    % (report["settings"]["containers"], report["cgroup"]["version"], report["date"],
+                       report["machine"]["cpu"]))
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return True
+
+
+def machine():
+    cpu = platform.machine()
+    try:
+        with open("/proc/cpuinfo") as stream:
+            cpu = next((line.split(":", 1)[1].strip() for line in stream if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a whole number" % text) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1, got %d" % value)
+    return value
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description="Per-container memory: the image, the image with the "
+                                                 "interpreted init, the base with tini")
+    parser.add_argument("--image", required=True, help="the image under test (NAME:TAG)")
+    parser.add_argument("--base-image", default="",
+                        help="its base (default: the image's org.opencontainers.image.base.name label)")
+    parser.add_argument("--containers", type=positive_int, default=10, help="containers per variant (default 10)")
+    parser.add_argument("--settle", type=float, default=10.0,
+                        help="seconds to wait once every container is up, before reading (default 10)")
+    parser.add_argument("--out", default=os.path.join(ROOT, "dist"),
+                        help="where bench-image.json/.md/.png go (default dist)")
+    parser.add_argument("--run-id", default="%d-%d" % (time.time(), os.getpid()),
+                        help="this run's id: container names and the %s label" % RUN_LABEL)
+    parser.add_argument("--no-chart", action="store_true", help="do not draw bench-image.png")
+    args = parser.parse_args(argv)
+    if args.settle < 0:
+        parser.error("--settle must not be negative")
+    return args
+
+
+def raise_on_signal(signum, _frame):
+    raise SystemExit(128 + signum)  # unwinds through `finally`: the containers are removed
+
+
+def run(args, log):
+    check_image(args.image)
+    base_image = resolve_base_image(args.image, args.base_image)
+    tags = build_derived_images(args.image, base_image, log)
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": machine(),
+        "images": tags,
+        "base_image": base_image,
+        "settings": {"containers": args.containers, "settle_s": args.settle},
+        "results": {},
+    }
+    containers = Containers(args.run_id)
+    try:
+        log("*** starting %d containers of each of %s" % (args.containers, ", ".join(VARIANTS)))
+        for number in range(1, args.containers + 1):
+            for variant in VARIANTS:
+                containers.start(variant, tags[variant], container_name(args.image, variant, number, args.run_id))
+        deadline = time.monotonic() + BOOT_TIMEOUT
+        for variant, _name, container_id in containers.made:
+            wait_settled(variant, container_id, deadline)
+        log("*** all up; settling %.0f s" % args.settle)
+        time.sleep(args.settle)
+        samples = {variant: [] for variant in VARIANTS}
+        for variant, name, container_id in containers.made:
+            sample = measure(container_id)
+            sample["name"] = name
+            samples[variant].append(sample)
+    finally:
+        containers.remove_all()
+    versions = {sample["cgroup_version"] for variant in VARIANTS for sample in samples[variant]}
+    version = versions.pop() if len(versions) == 1 else "mixed"
+    report["cgroup"] = {"version": version,
+                        "anon": "memory.stat anon" if version == 2 else "memory.stat total_rss",
+                        "current": "memory.current" if version == 2 else "memory.usage_in_bytes"}
+    for variant in VARIANTS:
+        report["results"][variant] = {"image": tags[variant], "containers": samples[variant],
+                                      "summary": summarise(samples[variant])}
+    report["ratios"] = {"%s/%s" % pair: {key: {statistic: ratio(report["results"], key, statistic, *pair)
+                                               for statistic in ("mean", "median")}
+                                         for key in SUMMARY_KEYS}
+                        for pair in RATIOS}
+    return report
+
+
+def main(argv=None, log=print):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    previous = {signum: signal.signal(signum, raise_on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        report = run(args, log)
+    except (BenchError, OSError) as error:
+        print("bench-image: %s" % error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bench-image: interrupted (its containers are removed)", file=sys.stderr)
+        return 130
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    os.makedirs(args.out, exist_ok=True)
+    text = table(report)
+    heading = ("Idle containers, %d per variant, %s; cgroup v%s: anon = %s, current = %s"
+               % (args.containers, report["date"], report["cgroup"]["version"], report["cgroup"]["anon"],
+                  report["cgroup"]["current"]))
+    with open(os.path.join(args.out, "bench-image.json"), "w") as stream:
+        json.dump(report, stream, indent=2)
+    with open(os.path.join(args.out, "bench-image.md"), "w") as stream:
+        stream.write(heading + "\n\n" + text + "\n")
+    log("")
+    log(heading)
+    log("images: %s" % ", ".join("%s=%s" % item for item in report["images"].items()))
+    log(text)
+    written = [os.path.join(args.out, name) for name in ("bench-image.json", "bench-image.md")]
+    if not args.no_chart:
+        if chart(report, os.path.join(args.out, "bench-image.png")):
+            written.append(os.path.join(args.out, "bench-image.png"))
+        else:
+            log("matplotlib not importable: no chart")
+    log("wrote %s" % ", ".join(written))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
