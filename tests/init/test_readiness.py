@@ -46,18 +46,31 @@ def test_without_the_option_the_command_does_not_wait(init):
 def test_timeout_names_each_service_not_ready_and_exits_1(init):
     init.write("service/never/run", "#!/bin/sh\nexec sleep 1000\n")
     init.write("service/never/check", "#!/bin/sh\nexit 3\n")
-    # Never supervised: its supervise/ points nowhere, so runsv cannot start.
-    init.write("service/unsupervised/run", "#!/bin/sh\nexec sleep 1000\n")
-    os.symlink("/nonexistent/supervise", init.etc / "service" / "unsupervised" / "supervise")
+    init.write("service/later/run", "#!/bin/sh\nexec sleep 1000\n")
+    init.write("service/later/check", "#!/bin/sh\nexit 1\n")
     init.write("service/fine/run", "#!/bin/sh\nexec sleep 1000\n")
     code = init.run(args=["--wait-for-services", "2"], env=TIMEOUTS,
                     command=["sh", "-c", "touch /etc/main-ran"])
     assert code == 1, init.stderr
     lines = [line for line in init.stderr.splitlines() if "not ready after" in line]
     assert len(lines) == 2, init.stderr
-    assert "service never not ready after 2 s: up, but ./check exited 3 (not ready)" in lines[0]
-    assert "service unsupervised not ready after 2 s: runsv not running (yet)" in lines[1]
+    assert "service later not ready after 2 s: up, but ./check exited 1 (not ready)" in lines[0]
+    assert "service never not ready after 2 s: up, but ./check exited 3 (not ready)" in lines[1]
     assert not (init.etc / "main-ran").exists()
+
+
+def test_services_skipped_at_boot_are_not_waited_for(init):
+    """A service my_init could not supervise was reported at boot and never starts:
+    waiting for it could only time out."""
+    init.write("service/unsupervised/run", "#!/bin/sh\nexec sleep 1000\n")
+    os.symlink("/nonexistent/supervise", init.etc / "service" / "unsupervised" / "supervise")
+    init.write("service/fine/run", "#!/bin/sh\nexec sleep 1000\n")
+    code = init.run(args=["--wait-for-services", "20"], env=TIMEOUTS,
+                    command=["sh", "-c", "touch /etc/main-ran"])
+    assert code == 0, init.stderr
+    assert "cannot supervise /etc/service/unsupervised" in init.stderr
+    assert "All services are ready." in init.stderr
+    assert (init.etc / "main-ran").exists()
 
 
 def test_down_services_are_not_waited_for(init):
