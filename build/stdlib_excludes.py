@@ -82,7 +82,8 @@ def stdlib_modules():
         for file_name in os.listdir(dynload):
             if file_name.endswith(".so"):
                 found.add(file_name.split(".", 1)[0])
-    return {name for name in found if name.isidentifier() or "." in name}
+    # "_sysconfigdata__linux_x86_64-linux-gnu" is a module name too, though no identifier
+    return {name for name in found if name.replace("-", "_").isidentifier() or "." in name}
 
 
 def excludes(keep, modules):

@@ -6,7 +6,6 @@ Values are never logged: they are often secrets.
 """
 
 import errno
-import grp
 import os
 
 DIRECTORY = b"/etc/container_environment"
@@ -43,6 +42,30 @@ def invalid_name_reason(name):
     if b"\0" in name:
         return "NUL in name"
     return None
+
+
+def output_of_child(produce, failure):
+    """The bytes `produce()` returns, computed in a short-lived child: what that imports
+    or maps stays out of PID 1. Raises OSError(EIO, failure) when the child fails."""
+    read_end, write_end = os.pipe2(os.O_CLOEXEC)
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            os.close(read_end)
+            view = memoryview(produce())
+            while view:
+                view = view[os.write(write_end, view):]
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with open(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise OSError(errno.EIO, failure)
+    return data
 
 
 class ContainerEnvironment:
@@ -146,28 +169,13 @@ class ContainerEnvironment:
     def _json(environ):
         """The JSON dump, encoded in a short-lived child: json imports re, and whatever
         PID 1 imports it keeps for the container's whole life (1.4 MB RSS measured)."""
-        read_end, write_end = os.pipe2(os.O_CLOEXEC)
-        pid = os.fork()
-        if pid == 0:
-            status = 1
-            try:
-                os.close(read_end)
-                import json
+        def encode():
+            import json
 
-                text = {os.fsdecode(n): os.fsdecode(v) for n, v in environ.items()}
-                view = memoryview(json.dumps(text, sort_keys=True).encode("ascii"))
-                while view:
-                    view = view[os.write(write_end, view):]
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        with open(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            raise OSError(errno.EIO, "encoding the JSON dump failed")
-        return data
+            text = {os.fsdecode(n): os.fsdecode(v) for n, v in environ.items()}
+            return json.dumps(text, sort_keys=True).encode("ascii")
+
+        return output_of_child(encode, "encoding the JSON dump failed")
 
     def _ensure_directory(self):
         try:
@@ -194,11 +202,23 @@ class ContainerEnvironment:
             return False
         return current == value or current == value + b"\n"
 
-    def _dump_group(self):
+    @staticmethod
+    def _dump_group():
+        """The docker_env group's GID or None, looked up in a short-lived child: the lookup
+        loads the NSS modules (libnss_systemd, libcap), which PID 1 would keep mapped."""
+        def look_up():
+            import grp
+
+            try:
+                return b"%d" % grp.getgrnam(DUMP_GROUP).gr_gid
+            except KeyError:
+                return b""
+
         try:
-            return grp.getgrnam(DUMP_GROUP).gr_gid
-        except KeyError:
+            gid = output_of_child(look_up, "looking up group %s failed" % DUMP_GROUP)
+        except OSError:
             return None
+        return int(gid) if gid else None
 
     def _write_atomically(self, path, data, group):
         """Write to a temp file beside `path`, then rename over it: readers and a crash

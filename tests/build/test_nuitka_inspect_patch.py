@@ -10,7 +10,9 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROBE_DIR = os.path.join(ROOT, "tests", "build", "probes")
-PATCH = os.path.join(ROOT, "build", "nuitka-inspect-on-import.patch")
+# as build/build.sh applies them
+PATCHES = [os.path.join(ROOT, "build", name)
+           for name in ("nuitka-inspect-on-import.patch", "nuitka-utf8-mode-codecs.patch")]
 # What Nuitka's start-up used to import into every compiled program, and nothing of
 # this probe needs.
 INSPECT_CLOSURE = ("inspect", "ast", "dis", "tokenize", "enum", "re", "linecache")
@@ -31,7 +33,7 @@ def probe(tmp_path_factory):
     python = build_python()
     venv = os.path.join(ROOT, "build", "out", "probe-venv")
     subprocess.run(["bash", os.path.join(ROOT, "build", "pinned-venv.sh"), python, venv,
-                    os.path.join(ROOT, "build", "requirements.txt"), PATCH], check=True)
+                    os.path.join(ROOT, "build", "requirements.txt")] + PATCHES, check=True)
     excludes = subprocess.run([python, os.path.join(ROOT, "build", "stdlib_excludes.py"), PROBE_DIR],
                               capture_output=True, text=True, check=True).stdout.split()
     out = str(tmp_path_factory.mktemp("probe"))
