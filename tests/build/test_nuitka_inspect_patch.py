@@ -14,8 +14,8 @@ PROBE_DIR = os.path.join(ROOT, "tests", "build", "probes")
 PATCHES = [os.path.join(ROOT, "build", name)
            for name in ("nuitka-inspect-on-import.patch", "nuitka-utf8-mode-codecs.patch")]
 # What Nuitka's start-up used to import into every compiled program, and nothing of
-# this probe needs.
-INSPECT_CLOSURE = ("inspect", "ast", "dis", "tokenize", "enum", "re", "linecache")
+# this probe needs (on 3.12+ Nuitka also imported typing at start).
+INSPECT_CLOSURE = ("inspect", "ast", "dis", "tokenize", "enum", "re", "linecache", "typing")
 
 
 def build_python():
@@ -31,7 +31,9 @@ def build_python():
 def probe(tmp_path_factory):
     """inspect_probe.py compiled standalone by the patched Nuitka (venv from pinned-venv.sh)."""
     python = build_python()
-    venv = os.path.join(ROOT, "build", "out", "probe-venv")
+    version = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    venv = os.path.join(ROOT, "build", "out", "probe-venv-" + version)
     subprocess.run(["bash", os.path.join(ROOT, "build", "pinned-venv.sh"), python, venv,
                     os.path.join(ROOT, "build", "requirements.txt")] + PATCHES, check=True)
     excludes = subprocess.run([python, os.path.join(ROOT, "build", "stdlib_excludes.py"), PROBE_DIR],
