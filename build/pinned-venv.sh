@@ -48,10 +48,10 @@ if [ "$(cat "$venv/.requirements-stamp" 2>/dev/null)" != "$wanted_stamp" ]; then
     site_packages=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
     for patch_file in "${patches[@]}"; do
         echo "*** patching $site_packages with $patch_file"
-        # the dry run first: a patch that does not apply leaves the venv untouched
-        patch --directory="$site_packages" -p1 --forward --batch --dry-run --quiet <"$patch_file" ||
+        # the dry run first: a patch that does not apply exactly (no fuzz) changes nothing
+        patch --directory="$site_packages" -p1 --forward --batch --fuzz=0 --dry-run --quiet <"$patch_file" ||
             die "$patch_file does not apply to the packages of $requirements (update the patch for the pinned version)"
-        patch --directory="$site_packages" -p1 --forward --batch --quiet <"$patch_file" ||
+        patch --directory="$site_packages" -p1 --forward --batch --fuzz=0 --quiet <"$patch_file" ||
             die "applying $patch_file failed"
     done
     printf '%s\n' "$wanted_stamp" >"$venv/.requirements-stamp"
