@@ -11,6 +11,9 @@ modules import in turn, so:
             Nuitka's start-up imports nothing more (build/nuitka-inspect-on-import.patch);
   exclude = every standard-library module or package not in keep (a package whose name
             is not kept is excluded whole; inside a kept package, each unkept submodule).
+  frozen  = on 3.11+, the modules CPython carries frozen in libpython (os, abc, io, ...):
+            excluded too, the patched Nuitka lets the program import them from there
+            (build/nuitka-frozen-stdlib.patch).
 build.sh passes each printed name to Nuitka as --nofollow-import-to. Stdlib only, 3.9+.
 """
 
@@ -86,6 +89,14 @@ def stdlib_modules():
     return {name for name in found if name.replace("-", "_").isidentifier() or "." in name}
 
 
+def frozen_in_libpython():
+    """Standard-library modules frozen into libpython (3.11+; none before)."""
+    import _imp
+
+    names = getattr(_imp, "_frozen_module_names", lambda: ())()
+    return {name for name in names if not name.startswith("__")}
+
+
 def excludes(keep, modules):
     result = []
     for name in sorted(modules):
@@ -106,7 +117,7 @@ def main(argv=None):
         print("stdlib_excludes: usage: stdlib_excludes.py SOURCE_DIR... (not a directory: %s)"
               % " ".join(missing), file=sys.stderr)
         return 2
-    keep = import_closure(imported_names(argv), argv)
+    keep = import_closure(imported_names(argv), argv) - frozen_in_libpython()
     print("\n".join(excludes(keep, stdlib_modules())))
     return 0
 
