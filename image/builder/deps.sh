@@ -6,7 +6,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/distro.sh"
 
 pkg_refresh
-pkg_install cc python-dev python-venv make
+# patch: build/pinned-venv.sh applies build/nuitka-inspect-on-import.patch to Nuitka.
+pkg_install cc python-dev python-venv make patch
 if [ "$DISTRO_FAMILY" = el ]; then
     # runit's tarball is fetched with curl (curl-minimal in the EL images), and unpacked.
     command -v curl >/dev/null 2>&1 || pkg_install curl

@@ -13,7 +13,6 @@ Values are never logged: they are often secrets.
 """
 
 import errno
-import grp
 import os
 
 DIRECTORY = b"/etc/container_environment"
@@ -52,6 +51,81 @@ def invalid_name_reason(name):
     if b"\0" in name:
         return "NUL in name"
     return None
+
+
+class ChildOutput:
+    """The bytes `produce()` returns, computed in a short-lived child started at once: what
+    the child imports or maps (json and re, the NSS modules) stays out of PID 1, and PID 1
+    goes on with its own work meanwhile. A failure to start shows up in result()."""
+
+    def __init__(self, produce):
+        self.pid = self.read_end = self.error = None
+        try:
+            read_end, write_end = os.pipe2(os.O_CLOEXEC)
+        except OSError as error:
+            self.error = error
+            return
+        try:
+            pid = os.fork()
+        except OSError as error:
+            os.close(read_end)
+            os.close(write_end)
+            self.error = error
+            return
+        if pid == 0:
+            status = 1
+            try:
+                os.close(read_end)
+                view = memoryview(produce())
+                while view:
+                    view = view[os.write(write_end, view):]
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self.pid, self.read_end = pid, read_end
+
+    def result(self, failure):
+        """The child's bytes once it has exited; OSError(EIO, failure) when it failed."""
+        if self.error is not None:
+            raise self.error
+        read_end, self.read_end = self.read_end, None
+        try:
+            with open(read_end, "rb") as pipe:
+                data = pipe.read()
+        finally:
+            _, status = os.waitpid(self.pid, 0)
+        if status != 0:
+            raise OSError(errno.EIO, failure)
+        return data
+
+    def close(self):
+        """Reap the child when its result was not asked for (an export stopped early)."""
+        if self.read_end is not None:
+            try:
+                self.result("")
+            except OSError:
+                pass
+
+
+def encode_json(environ):
+    """The JSON dump (run in a child: json imports re, which PID 1 would keep for the
+    container's whole life, 1.4 MB RSS measured)."""
+    import json
+
+    text = {os.fsdecode(n): os.fsdecode(v) for n, v in environ.items()}
+    return json.dumps(text, sort_keys=True).encode("ascii")
+
+
+def look_up_dump_group():
+    """docker_env's GID as ASCII digits, empty when there is no such group (run in a
+    child: the lookup loads the NSS modules, libnss_systemd and libcap, 0.5 MB RSS)."""
+    import grp
+
+    try:
+        return b"%d" % grp.getgrnam(DUMP_GROUP).gr_gid
+    except KeyError:
+        return b""
 
 
 class ContainerEnvironment:
@@ -139,10 +213,20 @@ class ContainerEnvironment:
             self.directory = self._choose_directory()
         if "write" in self.warned or not self.directory:
             return
-        directory = self.directory
         environ = dict(os.environb)
+        # Side by side in children, and alongside the writes: milliseconds each at boot.
+        group_lookup = ChildOutput(look_up_dump_group)
+        json_encoding = ChildOutput(lambda: encode_json(environ))
+        try:
+            self._write_exports(environ, to_directory, self._dump_group(group_lookup), json_encoding)
+        finally:
+            group_lookup.close()
+            json_encoding.close()
+
+    def _write_exports(self, environ, to_directory, group, json_encoding):
+        """The directory (if asked), the .sh dump, then the .json dump from its child."""
+        directory = self.directory
         dumped = {n: v for n, v in environ.items() if n not in PER_USER_NAMES}
-        group = self._dump_group()
         if to_directory:
             existing = set(self._directory_entries(directory))
             for name, value in dumped.items():
@@ -162,39 +246,12 @@ class ContainerEnvironment:
         if not self._write_atomically(self._link_target(SHELL_DUMP), shell, group):
             return
         try:
-            dump = self._json(environ)
+            dump = json_encoding.result("encoding the JSON dump failed")
         except OSError as error:
             self._warn_once(JSON_DUMP, "write", error)
             return
         if self._write_atomically(self._link_target(JSON_DUMP), dump, group):
             self._link_profile()
-
-    @staticmethod
-    def _json(environ):
-        """The JSON dump, encoded in a short-lived child: json imports re, and whatever
-        PID 1 imports it keeps for the container's whole life (1.4 MB RSS measured)."""
-        read_end, write_end = os.pipe2(os.O_CLOEXEC)
-        pid = os.fork()
-        if pid == 0:
-            status = 1
-            try:
-                os.close(read_end)
-                import json
-
-                text = {os.fsdecode(n): os.fsdecode(v) for n, v in environ.items()}
-                view = memoryview(json.dumps(text, sort_keys=True).encode("ascii"))
-                while view:
-                    view = view[os.write(write_end, view):]
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        with open(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            raise OSError(errno.EIO, "encoding the JSON dump failed")
-        return data
 
     def _choose_directory(self):
         """DIRECTORY when it is (or can be made) writable; else RUNTIME_DIRECTORY, made
@@ -289,11 +346,14 @@ class ContainerEnvironment:
             return False
         return current == value or current == value + b"\n"
 
-    def _dump_group(self):
+    @staticmethod
+    def _dump_group(group_lookup):
+        """docker_env's GID, or None (no such group, or the lookup failed)."""
         try:
-            return grp.getgrnam(DUMP_GROUP).gr_gid
-        except KeyError:
+            gid = group_lookup.result("looking up group %s failed" % DUMP_GROUP)
+        except OSError:
             return None
+        return int(gid) if gid else None
 
     def _write_atomically(self, path, data, group):
         """Write to a temp file beside `path`, then rename over it: readers and a crash

@@ -61,3 +61,24 @@ def test_main_command_with_dash_c_runs_and_passes_its_exit_code(dist, bench, roo
     variant = bench.init_variants(dist, "python3")["compiled"]
     with bench.Sandbox(variant, main=["sh", "-c", "exit 3"]) as run:
         assert run.process.wait(timeout=60) == 3
+
+
+def test_runs_under_a_locale_whose_codec_is_not_in_the_dist(dist, tmp_path):
+    # The dist runs in UTF-8 mode (build.sh) and carries the UTF-8 codec only; a
+    # Latin-1 locale must neither stop it nor change the bytes it passes on.
+    locales = tmp_path / "locales"
+    locales.mkdir()
+    subprocess.run(["localedef", "-i", "en_US", "-f", "ISO-8859-1", str(locales / "en_US.ISO-8859-1")],
+                   check=True)
+    env = dict(os.environ, LOCPATH=str(locales), LC_ALL="en_US.ISO-8859-1")
+    python_encoding = subprocess.run(["python3", "-S", "-I", "-c", "import sys; print(sys.getfilesystemencoding())"],
+                                     env=env, capture_output=True, text=True, check=True).stdout
+    assert python_encoding.strip() == "iso8859-1"  # the locale really names another codec
+    version = subprocess.run([os.path.join(dist, "my_init"), "--version"], env=env,
+                             capture_output=True, check=False)
+    assert version.returncode == 0 and version.stdout.startswith(b"my_init "), version.stderr
+    latin1_word = b"caf\xe9"
+    echoed = subprocess.run([os.path.join(dist, "setuser"), "root", "printf", "%s", latin1_word],
+                            env=env, capture_output=True, check=False)
+    assert echoed.returncode == 0, echoed.stderr
+    assert echoed.stdout == latin1_word
