@@ -36,14 +36,18 @@ def supervise_paths(service):
 
 
 def prepare_supervise(path):
-    """Make `path` usable by runsv: the target of a supervise link is created (runsv would
-    fail on a dangling link). Returns None when runsv can write its state, else why not."""
+    """Make `path` usable by runsv: the target of a supervise link into /run is created
+    (runsv would fail on a dangling link). Returns None when runsv can write its state, else why not."""
     if os.path.islink(path):
-        target = os.path.join(os.path.dirname(path), os.readlink(path))
-        try:
-            os.makedirs(target, mode=0o700, exist_ok=True)
-        except OSError as error:
-            return "cannot create %s: %s" % (target, error.strerror)
+        target = os.path.normpath(os.path.join(os.path.dirname(path), os.readlink(path)))
+        # Only runtime state is created: a target elsewhere is the image's to provide.
+        if target.startswith("/run/"):
+            try:
+                os.makedirs(target, mode=0o700, exist_ok=True)
+            except OSError as error:
+                return "cannot create %s: %s" % (target, error.strerror)
+        elif not os.path.isdir(target):
+            return "its link target %s does not exist" % target
         state = target
     elif os.path.isdir(path):
         state = path
