@@ -30,7 +30,6 @@ reads /proc and /sys/fs/cgroup of the containers' processes); root is not needed
 import argparse
 import json
 import os
-import platform
 import shutil
 import signal
 import statistics
@@ -38,6 +37,10 @@ import subprocess
 import sys
 import tempfile
 import time
+
+# The PID-1 bench beside this file (sys.path[0] when run as a script): one copy of the
+# /proc and machine helpers.
+from bench import children, machine
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCKERFILES = os.path.join(ROOT, "tools", "bench-image")
@@ -167,17 +170,6 @@ def container_logs_tail(container_id):
     completed = subprocess.run(["docker", "logs", "--tail", "3", container_id], capture_output=True, text=True)
     text = (completed.stdout + completed.stderr).strip().replace("\n", " | ")
     return text or "no output"
-
-
-def children(pid):
-    result = []
-    try:
-        for tid in os.listdir("/proc/%d/task" % pid):
-            with open("/proc/%d/task/%s/children" % (pid, tid)) as stream:
-                result.extend(int(child) for child in stream.read().split())
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return result
 
 
 def services_settled(container_id):
@@ -369,17 +361,6 @@ def chart(report, path):
     figure.savefig(path, dpi=100)
     plt.close(figure)
     return True
-
-
-def machine():
-    cpu = platform.machine()
-    try:
-        with open("/proc/cpuinfo") as stream:
-            cpu = next((line.split(":", 1)[1].strip() for line in stream if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(),
-            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
 
 
 def positive_int(text):

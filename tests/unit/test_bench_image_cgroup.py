@@ -3,10 +3,12 @@ cgroup v1 (this CI's engine), v2 (systemd or cgroupfs driver) and hybrid hosts."
 
 import importlib.util
 import os
+import sys
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools"))  # bench_image imports bench, its neighbour
 SPEC = importlib.util.spec_from_file_location("bench_image", os.path.join(ROOT, "tools", "bench_image.py"))
 bench_image = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(bench_image)
