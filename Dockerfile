@@ -2,9 +2,11 @@
 # under image/ (base system, then services). Build it with tools/build-image.sh (`make
 # build`), which builds Dockerfile.builder first. Works with the legacy builder.
 # `make build` tags the builder NAME-builder:VERSION and NAME-builder:latest, so after it a
-# plain `docker build .` finds the default below.
+# plain `docker build .` finds the default below. BASE_IMAGE has no default here (its home
+# is defaults.env): a plain `docker build` passes the builder's base,
+# `--build-arg BASE_IMAGE=...`; without it docker stops at once ("base name should not be blank").
 ARG BUILDER_IMAGE=baseimage-centos-builder:latest
-ARG BASE_IMAGE=quay.io/centos/centos:stream10
+ARG BASE_IMAGE
 
 FROM ${BUILDER_IMAGE} AS builder
 

@@ -4,17 +4,18 @@
 # extra CA bundle, empty when none). The tagged image holds only /out:
 #   /out/my_init/   the standalone dist (my_init, setuser, libraries)
 #   /out/runit/     runsvdir runsv sv svlogd chpst
-# Works with the legacy builder (no BuildKit features).
-ARG BASE_IMAGE=quay.io/centos/centos:stream10
+# Works with the legacy builder (no BuildKit features). BASE_IMAGE, RUNIT_URL and
+# RUNIT_SHA256 have no defaults here: tools/build-image.sh passes defaults.env's.
+ARG BASE_IMAGE
 
 FROM ${BASE_IMAGE} AS compile
-COPY image/lib/distro.sh /tmp/builder/lib/distro.sh
-COPY image/builder/ /tmp/builder/builder/
+COPY image/lib/ /tmp/builder/image/lib/
+COPY builder/ /tmp/builder/builder/
 RUN bash /tmp/builder/builder/deps.sh
 
 ARG RUNIT_FROM=auto
-ARG RUNIT_URL=https://smarden.org/runit/runit-2.1.2.tar.gz
-ARG RUNIT_SHA256=6fd0160cb0cf1207de4e66754b6d39750cff14bb0aa66ab49490992c0c47ba18
+ARG RUNIT_URL
+ARG RUNIT_SHA256
 # The CA bundle (possibly empty) is only ever in this stage, never in the tagged image.
 COPY pip-ca.crt /tmp/builder/pip-ca.crt
 RUN RUNIT_CA_BUNDLE=/tmp/builder/pip-ca.crt bash /tmp/builder/builder/runit.sh /out/runit

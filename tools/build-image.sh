@@ -10,24 +10,22 @@
 #   TAG            the image's tag (default VERSION, plus -nosyslog, -nossh, -nocron for
 #                  each service left out, so a stripped image never replaces the full one)
 #   BUILDER_IMAGE  an existing builder image to use instead of building one
-#   BASE_IMAGE     base of both (default quay.io/centos/centos:stream10)
+#   BASE_IMAGE     base of both (default: defaults.env's DEFAULT_BASE_IMAGE)
 #   PIP_CA_BUNDLE  optional CA bundle file for pip and downloads in the builder (TLS
 #                  proxies); it goes into the builder's throw-away stage only
 #   PIP_INDEX_URL  optional package index for pip in the builder
-#   RUNIT_URL      optional mirror of runit's upstream tarball (EL bases)
+#   RUNIT_URL      optional mirror of runit's upstream tarball (EL bases; default and
+#                  checksum: defaults.env's DEFAULT_RUNIT_URL and DEFAULT_RUNIT_SHA256)
 #   DISABLE_SYSLOG, DISABLE_SSH, DISABLE_CRON   1 leaves that service out (default 0)
 #   DOCKER_BUILD_OPTIONS  extra `docker build` options, split on spaces (e.g. --no-cache)
 set -euo pipefail
 
-die() {
-    echo "build-image.sh: $*" >&2
-    exit 1
-}
+# shellcheck source=tools/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 name=${NAME:-baseimage-centos}
-version=${VERSION:-$(cat "$root/VERSION")}
-base_image=${BASE_IMAGE:-quay.io/centos/centos:stream10}
+version=${VERSION:-$(cat "$repo_root/VERSION")}
+base_image=${BASE_IMAGE:-$DEFAULT_BASE_IMAGE}
 builder_image=${BUILDER_IMAGE:-}
 read -r -a extra_options <<<"${DOCKER_BUILD_OPTIONS:-}"
 
@@ -47,8 +45,7 @@ image="$name:$tag"
 if [ -n "${PIP_CA_BUNDLE:-}" ] && [ ! -r "$PIP_CA_BUNDLE" ]; then
     die "PIP_CA_BUNDLE '$PIP_CA_BUNDLE' is not a readable file"
 fi
-command -v docker >/dev/null 2>&1 || die "docker is not installed"
-docker info >/dev/null 2>&1 || die "cannot reach the Docker engine (is dockerd running?)"
+require_docker
 
 build_builder() {
     # The builder gets its own context: the sources it compiles plus the CA bundle, so
@@ -57,16 +54,16 @@ build_builder() {
     context=$(mktemp -d)
     # shellcheck disable=SC2064  # expand now: $context is local
     trap "rm -rf '$context'" EXIT
-    tar -C "$root" -cf - --exclude=__pycache__ --exclude='*.pyc' --exclude=build/out \
-        Dockerfile.builder image/lib image/builder init build | tar -C "$context" -xf -
+    tar -C "$repo_root" -cf - --exclude=__pycache__ --exclude='*.pyc' --exclude=build/out \
+        Dockerfile.builder image/lib builder init build | tar -C "$context" -xf -
     if [ -n "${PIP_CA_BUNDLE:-}" ]; then
         cp "$PIP_CA_BUNDLE" "$context/pip-ca.crt"
     else
         : >"$context/pip-ca.crt"
     fi
 
-    local builder_args=(--build-arg "BASE_IMAGE=$base_image" --build-arg "PIP_INDEX_URL=${PIP_INDEX_URL:-}")
-    if [ -n "${RUNIT_URL:-}" ]; then builder_args+=(--build-arg "RUNIT_URL=$RUNIT_URL"); fi
+    local builder_args=(--build-arg "BASE_IMAGE=$base_image" --build-arg "PIP_INDEX_URL=${PIP_INDEX_URL:-}"
+        --build-arg "RUNIT_URL=${RUNIT_URL:-$DEFAULT_RUNIT_URL}" --build-arg "RUNIT_SHA256=$DEFAULT_RUNIT_SHA256")
 
     echo "*** building $builder_image on $base_image"
     started=$(date +%s)
@@ -93,7 +90,7 @@ docker build "${extra_options[@]}" \
     --build-arg "DISABLE_SYSLOG=${DISABLE_SYSLOG:-0}" \
     --build-arg "DISABLE_SSH=${DISABLE_SSH:-0}" \
     --build-arg "DISABLE_CRON=${DISABLE_CRON:-0}" \
-    -f "$root/Dockerfile" -t "$image" "$root"
+    -f "$repo_root/Dockerfile" -t "$image" "$repo_root"
 echo "*** built $image in $(($(date +%s) - started)) s"
-bash "$root/tools/image-size.sh" "$image" "$base_image"
+bash "$repo_root/tools/image-size.sh" "$image" "$base_image"
 echo "*** the image is $image"

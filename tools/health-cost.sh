@@ -9,10 +9,8 @@
 #                                             CONTAINER_NAME names the container)
 set -euo pipefail
 
-die() {
-    echo "health-cost.sh: $*" >&2
-    exit 1
-}
+# shellcheck source=tools/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 [ $# -ge 1 ] || die "usage: tools/health-cost.sh IMAGE [N]"
 image=$1

@@ -7,10 +7,8 @@
 #   tools/image-size.sh IMAGE BASE_IMAGE
 set -euo pipefail
 
-die() {
-    echo "image-size.sh: $*" >&2
-    exit 1
-}
+# shellcheck source=tools/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 [ $# -eq 2 ] || die "usage: tools/image-size.sh IMAGE BASE_IMAGE"
 image=$1

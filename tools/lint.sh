@@ -7,10 +7,8 @@
 # .ci/, image/, tools/ or build/ that starts with a shell shebang (host tools, .ci/run).
 set -euo pipefail
 
-die() {
-    echo "lint.sh: $*" >&2
-    exit 1
-}
+# shellcheck source=tools/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 [ $# -eq 1 ] || die "usage: tools/lint.sh VENV"
 venv=$1
@@ -18,8 +16,7 @@ shellcheck=$venv/bin/shellcheck
 hadolint=$venv/bin/hadolint
 [ -x "$shellcheck" ] || die "$shellcheck not found (make venv)"
 [ -x "$hadolint" ] || die "$hadolint not found (make venv)"
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+cd "$repo_root"
 
 is_shell_script() {
     case $1 in
@@ -35,11 +32,11 @@ while IFS= read -r -d '' file; do
     if is_shell_script "$file"; then scripts+=("$file"); fi
 done < <(find .ci image tools build -type f \
     -not -path '*/__pycache__/*' -not -path 'build/out/*' -print0 2>/dev/null | sort -z)
-[ ${#scripts[@]} -gt 0 ] || die "no shell scripts found under $root"
+[ ${#scripts[@]} -gt 0 ] || die "no shell scripts found under $repo_root"
 
 status=0
 echo "*** shellcheck: ${#scripts[@]} scripts"
-"$shellcheck" --external-sources --source-path=SCRIPTDIR --source-path="$root" "${scripts[@]}" || status=1
+"$shellcheck" --external-sources --source-path=SCRIPTDIR --source-path="$repo_root" "${scripts[@]}" || status=1
 dockerfiles=(Dockerfile Dockerfile.builder tools/bench-image/*.Dockerfile)
 echo "*** hadolint: ${dockerfiles[*]}"
 "$hadolint" "${dockerfiles[@]}" || status=1

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build a minimal Debian bookworm base image with debootstrap and `docker import`,
 # for machines that cannot pull from a registry. Usage: make-base.sh [IMAGE_NAME]
+# (default: defaults.env's DEFAULT_LOCAL_BASE, local/debian:bookworm)
 #
 # The image's apt sources hold the release, its -updates and its -security suites (what
 # Debian's own images carry), and its packages are upgraded from them before the import:
@@ -11,15 +12,13 @@
 # image that already exists.
 set -euo pipefail
 
-name=${1:-local/debian:bookworm}
+# shellcheck source=tools/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+name=${1:-$DEFAULT_LOCAL_BASE}
 suite=${SUITE:-bookworm}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-
-die() {
-    echo "make-base.sh: $*" >&2
-    exit 1
-}
 
 # An existing image is kept only if it has the security suite; one made by an older
 # make-base.sh without it is rebuilt, with a message saying why.

@@ -1,29 +1,30 @@
 #!/usr/bin/env bash
 # Make Podman usable for the image tests on a CI machine; safe to run again.
 #
-#   bash tools/setup-podman.sh       (as root; .ci/run calls it)
+#   bash tools/setup-podman.sh       (tools/setup-host.sh runs it for `make test`, after
+#                                     installing podman)
 #
-# Installs Debian's podman when it is missing, and sets `default_ulimits = []` in
-# /etc/containers/containers.conf: Podman otherwise asks for raised rlimits (nofile,
-# nproc) that a sandboxed CI machine refuses, and every `podman run` fails.
+# Sets `default_ulimits = []` in /etc/containers/containers.conf: Podman otherwise asks for
+# raised rlimits (nofile, nproc) that a sandboxed CI machine refuses, and every `podman
+# run` fails. A file that sets default_ulimits already is left as it is (no root needed).
 set -euo pipefail
+# shellcheck source=tools/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 conf=/etc/containers/containers.conf
 
-if ! command -v podman >/dev/null 2>&1; then
-    echo "*** installing podman"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman >/dev/null
+command -v podman >/dev/null 2>&1 || die "podman is not installed (Debian and Ubuntu: apt-get install podman)"
+if grep -Eqs '^[[:space:]]*default_ulimits[[:space:]]*=' "$conf"; then
+    echo "*** $conf already sets default_ulimits; left as it is"
+    exit 0
 fi
-
+[ -w "$conf" ] || [ "$(id -u)" -eq 0 ] || die "$conf needs 'default_ulimits = []' in [containers], and only root may write it"
 mkdir -p "$(dirname "$conf")"
 touch "$conf"
-if grep -Eq '^[[:space:]]*default_ulimits[[:space:]]*=' "$conf"; then
-    echo "*** $conf already sets default_ulimits; left as it is"
-elif grep -Eq '^[[:space:]]*\[containers\][[:space:]]*$' "$conf"; then
+if grep -Eq '^[[:space:]]*\[containers\][[:space:]]*$' "$conf"; then
     sed -i -E 's/^[[:space:]]*\[containers\][[:space:]]*$/[containers]\ndefault_ulimits = []/' "$conf"
     echo "*** $conf: default_ulimits = [] added to [containers]"
 else
     printf '\n[containers]\ndefault_ulimits = []\n' >>"$conf"
     echo "*** $conf: [containers] default_ulimits = [] appended"
 fi
-podman --version

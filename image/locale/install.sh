@@ -2,11 +2,6 @@
 # en_US.UTF-8 on both families. The Dockerfile sets LANG (ENV), so every process,
 # `docker exec` included, uses it; the files written here serve PAM logins (ssh, cron).
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if ! declare -F pkg_install >/dev/null; then
-    # shellcheck source=../lib/distro.sh
-    . "$here/../lib/distro.sh"
-fi
 
 locale_name=en_US.UTF-8
 pkg_install locale-en
@@ -29,7 +24,4 @@ fi
 
 # Fail the build rather than ship a locale that does not load.
 warnings=$(LC_ALL=$locale_name locale 2>&1 >/dev/null)
-if [ -n "$warnings" ]; then
-    echo "locale/install.sh: $locale_name does not load: $warnings" >&2
-    exit 1
-fi
+[ -z "$warnings" ] || die "$locale_name does not load: $warnings"

@@ -22,9 +22,8 @@ def tree(tmp_path):
     """A copy of image/install.sh and lib/ with fake steps that log their names; returns
     run(env_overrides) -> CompletedProcess and the log path."""
     image = tmp_path / "image"
-    (image / "lib").mkdir(parents=True)
+    shutil.copytree(os.path.join(ROOT, "image", "lib"), image / "lib")
     shutil.copy(os.path.join(ROOT, "image", "install.sh"), image / "install.sh")
-    shutil.copy(os.path.join(ROOT, "image", "lib", "distro.sh"), image / "lib" / "distro.sh")
     log = tmp_path / "steps.log"
     record = 'echo "%s $DISTRO_FAMILY $(pkg_name cron) ${PWD##*/}" >>"$STEP_LOG"\n'
     write_script(image / "base" / "20-second" / "install.sh", record % "base-20")

@@ -1,4 +1,4 @@
-"""image/builder/runit.sh's source path (the EL bases): download, checksum, unpack, build the
+"""builder/runit.sh's source path (the EL bases): download, checksum, unpack, build the
 five tools, with only the tools a minimal EL image has on PATH (no findutils). curl and
 make are fakes: curl copies a local tarball laid out like runit's, make creates the tools."""
 
@@ -13,7 +13,7 @@ import textwrap
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RUNIT_SH = os.path.join(ROOT, "image", "builder", "runit.sh")
+RUNIT_SH = os.path.join(ROOT, "builder", "runit.sh")
 TOOLS = ["runsvdir", "runsv", "sv", "svlogd", "chpst"]
 # What coreutils-single, tar, gzip and bash give a minimal EL image (find is not there).
 HOST_TOOLS = ["bash", "cat", "dirname", "mktemp", "mkdir", "rm", "install", "tail", "sha256sum", "tar", "gzip",

@@ -5,10 +5,6 @@
 # tsflags=nodocs and install_weak_deps=0 on each dnf/microdnf command line.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if ! declare -F pkg_install >/dev/null; then
-    # shellcheck source=../../lib/distro.sh
-    . "$here/../../lib/distro.sh"
-fi
 
 if [ "$DISTRO_FAMILY" = debian ]; then
     install -d -m 0755 /etc/dpkg/dpkg.cfg.d

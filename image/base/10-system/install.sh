@@ -12,7 +12,7 @@ command -v groupadd >/dev/null 2>&1 || pkg_install useradd
 # The gid is fixed so that images and hosts can agree on it.
 if getent group docker_env >/dev/null; then
     [ "$(getent group docker_env | cut -d: -f3)" = 8377 ] ||
-        { echo "10-system: group docker_env exists with a gid other than 8377" >&2; exit 1; }
+        die "group docker_env exists with a gid other than 8377"
 else
     groupadd -g 8377 docker_env
 fi

@@ -5,13 +5,13 @@
 set -euo pipefail
 
 for tool in runsvdir runsv sv svlogd chpst; do
-    [ -x "/usr/bin/$tool" ] || { echo "20-runit: /usr/bin/$tool is missing (builder stage output)" >&2; exit 1; }
+    [ -x "/usr/bin/$tool" ] || die "/usr/bin/$tool is missing (builder stage output)"
 done
 # `sv` without arguments prints its usage and exits 1; a binary that cannot load exits 127.
 status=0
 /usr/bin/sv >/dev/null 2>&1 || status=$?
 [ "$status" -ne 127 ] && [ "$status" -ne 126 ] ||
-    { echo "20-runit: /usr/bin/sv does not run on this base (exit $status)" >&2; exit 1; }
+    die "/usr/bin/sv does not run on this base (exit $status)"
 install -d -m 0755 /etc/service
 # Shared by the run scripts of the services that log through syslog-ng (cron, sshd).
 install -d -m 0755 /usr/lib/baseimage

@@ -6,12 +6,12 @@ set -euo pipefail
 
 dist=/usr/lib/my_init
 for program in my_init setuser; do
-    [ -x "$dist/$program" ] || { echo "30-my_init: $dist/$program is missing (builder stage output)" >&2; exit 1; }
+    [ -x "$dist/$program" ] || die "$dist/$program is missing (builder stage output)"
     ln -sfn "$dist/$program" "/sbin/$program"
 done
-version=$(/sbin/my_init --version) || { echo "30-my_init: /sbin/my_init --version failed" >&2; exit 1; }
+version=$(/sbin/my_init --version) || die "/sbin/my_init --version failed"
 echo "*** installed $version"
-/sbin/setuser --help >/dev/null || { echo "30-my_init: /sbin/setuser --help failed" >&2; exit 1; }
+/sbin/setuser --help >/dev/null || die "/sbin/setuser --help failed"
 # Shell tools that talk to my_init through /run/my_init (README: "Health check",
 # "Critical services"): cheaper per call than the compiled binary.
 install -m 0755 my_init_health my_init_exit /sbin/

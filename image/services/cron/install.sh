@@ -3,26 +3,12 @@
 # the container's variables are in /etc/container_environment.sh (see README).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if ! declare -F pkg_install >/dev/null; then
-    # shellcheck source=../../lib/distro.sh
-    . "$here/../../lib/distro.sh"
-fi
 
 pkg_install cron
 
-# pam_loginuid cannot write /proc/self/loginuid in a container (no CAP_AUDIT_CONTROL),
-# and as `required` it makes every job fail ("Cannot make/remove an entry for the
-# specified session"). The file is /etc/pam.d/cron on Debian, /etc/pam.d/crond on EL.
-pam_file=$(pam_cron_file)
-if [ ! -f "$pam_file" ]; then
-    echo "cron/install.sh: $pam_file (pam_cron_file) does not exist" >&2
-    exit 1
-fi
-sed -i -E 's/^([[:space:]]*session[[:space:]]+required[[:space:]]+pam_loginuid\.so.*)$/# disabled for containers: \1/' "$pam_file"
-if grep -Eq '^[[:space:]]*session[[:space:]]+required[[:space:]]+pam_loginuid' "$pam_file"; then
-    echo "cron/install.sh: pam_loginuid is still required in $pam_file" >&2
-    exit 1
-fi
+# A required pam_loginuid would fail every job in a container (see lib/step.sh). The
+# file is /etc/pam.d/cron on Debian, /etc/pam.d/crond on EL.
+pam_loginuid_off "$(pam_cron_file)"
 
 # Jobs in these directories are run by the daily/weekly/monthly entries the package ships.
 mkdir -p /etc/cron.d /etc/cron.hourly /etc/cron.daily /etc/cron.weekly /etc/cron.monthly

@@ -5,10 +5,6 @@
 # the rules for the syslog files come with syslog-ng.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if ! declare -F pkg_install >/dev/null; then
-    # shellcheck source=../../lib/distro.sh
-    . "$here/../../lib/distro.sh"
-fi
 
 pkg_install logrotate
 mkdir -p /etc/logrotate.d /etc/cron.daily

@@ -3,10 +3,6 @@
 # at boot; the insecure key shipped (public half only) but enabled only on request.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if ! declare -F pkg_install >/dev/null; then
-    # shellcheck source=../../lib/distro.sh
-    . "$here/../../lib/distro.sh"
-fi
 
 pkg_install sshd
 
@@ -15,20 +11,13 @@ pkg_install sshd
 rm -f /etc/ssh/ssh_host_*
 
 sftp_server=$(sftp_server_path)
-if [ ! -x "$sftp_server" ]; then
-    echo "sshd/install.sh: sftp server $sftp_server (sftp_server_path) is not installed" >&2
-    exit 1
-fi
+[ -x "$sftp_server" ] || die "sftp server $sftp_server (sftp_server_path) is not installed"
 mkdir -p /etc/ssh/sshd_config.d
 sed "s#@SFTP_SERVER@#$sftp_server#" "$here/sshd_config" >/etc/ssh/sshd_config
 chmod 0600 /etc/ssh/sshd_config
 
 # The same pam_loginuid problem as cron's: a `required` line breaks every login.
-sed -i -E 's/^([[:space:]]*session[[:space:]]+required[[:space:]]+pam_loginuid\.so.*)$/# disabled for containers: \1/' /etc/pam.d/sshd
-if grep -Eq '^[[:space:]]*session[[:space:]]+required[[:space:]]+pam_loginuid' /etc/pam.d/sshd; then
-    echo "sshd/install.sh: pam_loginuid is still required in /etc/pam.d/sshd" >&2
-    exit 1
-fi
+pam_loginuid_off /etc/pam.d/sshd
 
 install -m 0755 "$here/enable_insecure_key" /usr/sbin/enable_insecure_key
 install -m 0644 "$here/keys/insecure_key.pub" /etc/insecure_key.pub

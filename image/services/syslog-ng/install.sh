@@ -4,10 +4,6 @@
 # the init stops after all the others (`stop-last`), so shutdown messages are kept.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if ! declare -F pkg_install >/dev/null; then
-    # shellcheck source=../../lib/distro.sh
-    . "$here/../../lib/distro.sh"
-fi
 
 # util-linux: `logger`, the command-line client (EL base images lack it; Debian has it).
 pkg_install syslog-ng util-linux
@@ -18,8 +14,7 @@ version_output=$(syslog-ng --version)
 config_version=$(sed -n 's/^Config version: *//p' <<<"$version_output")
 release=$(sed -n 's/^Installer-Version: *//p' <<<"$version_output")
 if [ -z "$config_version" ] || [ -z "$release" ]; then
-    echo "syslog-ng/install.sh: no 'Config version:' or 'Installer-Version:' in syslog-ng --version" >&2
-    exit 1
+    die "no 'Config version:' or 'Installer-Version:' in syslog-ng --version"
 fi
 # 4.1 moved stats_freq() into a stats() block and warns about the old keyword.
 if [ "$(printf '%s\n' 4.1 "$release" | sort -V | head -n 1)" = 4.1 ]; then
@@ -43,8 +38,7 @@ ln -s /run/syslog-ng /var/lib/syslog-ng
 for log_files in '' -off; do
     if ! syntax_output=$(SYSLOG_LOG_FILES=$log_files syslog-ng --syntax-only --no-caps 2>&1) ||
         [ -n "$syntax_output" ]; then
-        echo "syslog-ng/install.sh: syslog-ng --syntax-only (SYSLOG_LOG_FILES='$log_files'): $syntax_output" >&2
-        exit 1
+        die "syslog-ng --syntax-only (SYSLOG_LOG_FILES='$log_files'): $syntax_output"
     fi
 done
 

