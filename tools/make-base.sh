@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build a minimal Debian bookworm base image with debootstrap and `docker import`,
 # for machines that cannot pull from a registry. Usage: make-base.sh [IMAGE_NAME]
-# (default: defaults.env's DEFAULT_LOCAL_BASE, local/debian:bookworm)
+# (default: defaults.env's DEFAULT_LOCAL_BASE)
 #
 # The image's apt sources hold the release, its -updates and its -security suites (what
 # Debian's own images carry), and its packages are upgraded from them before the import:

@@ -7,11 +7,12 @@
 # Sets `default_ulimits = []` in /etc/containers/containers.conf: Podman otherwise asks for
 # raised rlimits (nofile, nproc) that a sandboxed CI machine refuses, and every `podman
 # run` fails. A file that sets default_ulimits already is left as it is (no root needed).
+# CONTAINERS_CONF, Podman's own variable for another file, moves it here too.
 set -euo pipefail
 # shellcheck source=tools/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-conf=/etc/containers/containers.conf
+conf=${CONTAINERS_CONF:-/etc/containers/containers.conf}
 
 command -v podman >/dev/null 2>&1 || die "podman is not installed (Debian and Ubuntu: apt-get install podman)"
 if grep -Eqs '^[[:space:]]*default_ulimits[[:space:]]*=' "$conf"; then

@@ -52,7 +52,7 @@ def runit_tarball(top):
 
 @pytest.fixture
 def build(tmp_path):
-    def run(tarball_bytes, sha256=None):
+    def run(tarball_bytes, sha256=None, url="https://mirror.example/runit-2.1.2.tar.gz"):
         tarball = tmp_path / "runit.tar.gz"
         tarball.write_bytes(tarball_bytes)
         bin_dir = tmp_path / "bin"
@@ -66,7 +66,7 @@ def build(tmp_path):
         os_release = tmp_path / "os-release"
         os_release.write_text('ID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.6"\n')
         env = {"PATH": str(bin_dir), "OS_RELEASE": str(os_release), "FIXTURE_TARBALL": str(tarball),
-               "TMPDIR": str(tmp_path), "RUNIT_URL": "https://mirror.example/runit-2.1.2.tar.gz",
+               "TMPDIR": str(tmp_path), "RUNIT_URL": url,
                "RUNIT_SHA256": sha256 or hashlib.sha256(tarball_bytes).hexdigest()}
         return subprocess.run([str(bin_dir / "bash"), RUNIT_SH, str(tmp_path / "out")], env=env,
                               capture_output=True, text=True, timeout=60)
@@ -95,3 +95,13 @@ def test_tarball_without_a_src_directory_names_the_url(build):
     result = build(runit_tarball("something-else"))
     assert result.returncode != 0
     assert "no runit-*/src directory in https://mirror.example/runit-2.1.2.tar.gz" in result.stderr
+
+
+def test_without_a_url_it_says_where_the_default_lives(build, tmp_path):
+    """The Dockerfile's RUNIT_URL has no default: a build not run by tools/build-image.sh
+    must say so, before anything is downloaded."""
+    result = build(runit_tarball("admin/runit-2.1.2"), url="")
+    assert result.returncode == 1
+    assert result.stderr == ("runit.sh: RUNIT_URL and RUNIT_SHA256 must be set to build runit from source "
+                             "(defaults.env has them; tools/build-image.sh passes them)\n")
+    assert not (tmp_path / "out" / "sv").exists()

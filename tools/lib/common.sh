@@ -31,5 +31,6 @@ prepare_bench_venv() {
     local python=${PYTHON:-python3} venv=$repo_root/build/out/bench-venv
     command -v "$python" >/dev/null 2>&1 || die "PYTHON '$python' not found"
     bash "$repo_root/build/pinned-venv.sh" "$python" "$venv" "$repo_root/tools/bench-requirements.txt" || exit 1
+    # shellcheck disable=SC2034  # the caller's
     bench_python=$venv/bin/python
 }

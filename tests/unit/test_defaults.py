@@ -1,0 +1,55 @@
+"""defaults.env is the one home of the project's defaults: each value stands in no other
+tracked file (prose aside), the Makefile and the scripts read it, and the Dockerfiles'
+ARGs for them have no default of their own."""
+
+import os
+import re
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def defaults():
+    values = {}
+    with open(os.path.join(ROOT, "defaults.env")) as file:
+        for line in file:
+            if line.strip() and not line.startswith("#"):
+                key, value = line.rstrip("\n").split("=", 1)
+                values[key] = value
+    return values
+
+
+def test_the_file_is_plain_assignments_both_make_and_sh_read():
+    values = defaults()
+    assert set(values) == {"DEFAULT_BASE_IMAGE", "DEFAULT_LOCAL_BASE", "DEFAULT_RUNIT_URL", "DEFAULT_RUNIT_SHA256"}
+    for key, value in values.items():
+        assert re.fullmatch(r"[A-Za-z0-9_./:@-]+", value), (key, value)
+    sourced = subprocess.run(["bash", "-c", ". ./defaults.env && echo \"$DEFAULT_BASE_IMAGE $DEFAULT_RUNIT_URL\""],
+                             cwd=ROOT, capture_output=True, text=True, check=True)
+    assert sourced.stdout.split() == [values["DEFAULT_BASE_IMAGE"], values["DEFAULT_RUNIT_URL"]]
+    environment = {name: value for name, value in os.environ.items() if name not in ("BASE_IMAGE", "LOCAL_BASE")}
+    made = subprocess.run(["make", "-s", "-C", ROOT, "-n", "build-host"], env=environment, capture_output=True,
+                          text=True, check=True)
+    assert made.stdout.split()[:2] == ["BASE_IMAGE=" + values["DEFAULT_BASE_IMAGE"],
+                                       "LOCAL_BASE=" + values["DEFAULT_LOCAL_BASE"]]
+
+
+@pytest.mark.parametrize("key", ["DEFAULT_BASE_IMAGE", "DEFAULT_LOCAL_BASE", "DEFAULT_RUNIT_URL",
+                                 "DEFAULT_RUNIT_SHA256"])
+def test_no_other_file_repeats_a_default(key):
+    value = defaults()[key]
+    found = subprocess.run(["git", "grep", "-l", "-F", value, "--", ".", ":!*.md"], cwd=ROOT,
+                           capture_output=True, text=True)
+    assert found.stdout.split() == ["defaults.env"]
+
+
+@pytest.mark.parametrize("dockerfile, names", [("Dockerfile", ["BASE_IMAGE"]),
+                                               ("Dockerfile.builder", ["BASE_IMAGE", "RUNIT_URL", "RUNIT_SHA256"]),
+                                               ("tools/bench-image/tini.Dockerfile", ["BASE_IMAGE"])])
+def test_dockerfile_args_have_no_default_of_their_own(dockerfile, names):
+    with open(os.path.join(ROOT, dockerfile)) as file:
+        args = re.findall(r"^ARG (\S+)$", file.read(), re.MULTILINE)
+    for name in names:
+        assert name in args, (dockerfile, name)

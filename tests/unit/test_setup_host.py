@@ -1,0 +1,144 @@
+"""tools/setup-host.sh, the set-up `make build` and `make test` run: it installs only what is
+missing, and where it cannot (not root, no apt-get, no dpkg) it fails in one line naming
+what is missing. Runs the script with fake dpkg-query, apt-get, docker, dockerd and id on a
+PATH of their own; no package is installed and no engine started."""
+
+import os
+import shutil
+import subprocess
+import textwrap
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SETUP_HOST = os.path.join(ROOT, "tools", "setup-host.sh")
+# What the script itself runs, besides the fakes.
+HOST_TOOLS = ["bash", "dirname", "setsid", "tail", "sleep", "grep", "cat", "mkdir", "touch", "sed"]
+TEST_PACKAGES = ["runit", "tini", "dumb-init", "debootstrap", "patchelf", "ccache", "procps", "psmisc", "locales",
+                 "openssh-client", "ca-certificates", "make", "gcc", "patch", "python3-venv", "podman"]
+
+
+def fake(path, body):
+    path.write_text("#!/bin/sh\n" + textwrap.dedent(body))
+    path.chmod(0o755)
+
+
+@pytest.fixture
+def host(tmp_path):
+    """run(mode, missing=(), uid=0, engine=True, tools=...) -> CompletedProcess; calls.txt
+    records every call of a fake."""
+    calls = tmp_path / "calls.txt"
+    calls.write_text("")
+
+    def run(mode, missing=(), uid=0, engine=True, apt=True, dpkg=True, dockerd="", images=(), env=None):
+        bin_dir = tmp_path / "bin"
+        shutil.rmtree(bin_dir, ignore_errors=True)
+        bin_dir.mkdir()
+        for name in HOST_TOOLS:
+            os.symlink(shutil.which(name), bin_dir / name)
+        fake(bin_dir / "id", "echo %d\n" % uid)
+        if dpkg:
+            # Installed: every package asked for but the missing ones ("un": not installed).
+            fake(bin_dir / "dpkg-query", """\
+                echo "dpkg-query $*" >>"%s"
+                shift 3
+                for package; do
+                    case " %s " in
+                        *" $package "*) printf '%%s=un ' "$package" ;;
+                        *) printf '%%s=ii ' "$package" ;;
+                    esac
+                done
+                """ % (calls, " ".join(missing)))
+        if apt:
+            fake(bin_dir / "apt-get", 'echo "apt-get $*" >>"%s"\n' % calls)
+        fake(bin_dir / "podman", "exit 0\n")
+        fake(bin_dir / "docker", """\
+            echo "docker $*" >>"%s"
+            case "$*" in
+                info) exit %d ;;
+                "image inspect "*) case " %s " in *" $3 "*) exit 0 ;; *) exit 1 ;; esac ;;
+            esac
+            """ % (calls, 0 if engine else 1, " ".join(images)))
+        if dockerd:
+            fake(bin_dir / "dockerd", dockerd)
+        environment = {"PATH": str(bin_dir), "BASE_IMAGE": "quay.io/example:1", "LOCAL_BASE": "local/base:1",
+                       "DOCKERD_LOG": str(tmp_path / "dockerd.log"), "DOCKERD_WAIT": "5"}
+        environment.update(env or {})
+        return subprocess.run([str(bin_dir / "bash"), SETUP_HOST, mode], env=environment, capture_output=True,
+                              text=True, timeout=60)
+
+    run.calls = calls
+    return run
+
+
+def one_line(result):
+    assert result.returncode == 1, result
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("setup-host.sh: ")
+    return lines[0]
+
+
+def test_a_ready_machine_installs_nothing(host):
+    result = host("build")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and result.stderr == ""
+    assert host.calls.read_text().splitlines() == ["docker info"]
+
+
+def test_missing_packages_are_installed_as_root(host, tmp_path):
+    containers_conf = tmp_path / "containers.conf"
+    result = host("test", missing=("runit", "podman"), env={"CONTAINERS_CONF": str(containers_conf)})
+    assert result.returncode == 0, result.stderr
+    calls = host.calls.read_text().splitlines()
+    assert "apt-get update -qq" in calls
+    assert "apt-get install -y -qq --no-install-recommends runit podman" in calls
+    assert [call for call in calls if call.startswith("dpkg-query ")] == [
+        "dpkg-query -W -f ${Package}=${db:Status-Abbrev}  " + " ".join(TEST_PACKAGES)]
+    assert "*** installing runit podman" in result.stdout
+    assert containers_conf.read_text() == "\n[containers]\ndefault_ulimits = []\n"
+
+
+def test_missing_packages_without_root_fail_in_one_line(host):
+    line = one_line(host("test", missing=("tini", "dumb-init"), uid=1000))
+    assert "missing packages: tini dumb-init" in line and "root" in line
+    assert "apt-get" not in host.calls.read_text()
+
+
+def test_missing_packages_without_apt_get_fail_in_one_line(host):
+    line = one_line(host("test", missing=("gcc",), apt=False))
+    assert "missing packages: gcc, and no apt-get here" in line
+
+
+def test_without_dpkg_it_names_what_is_needed(host):
+    line = one_line(host("test", dpkg=False))
+    assert "no dpkg-query" in line and " ".join(TEST_PACKAGES) in line
+
+
+def test_no_engine_and_not_root_fails_in_one_line(host):
+    line = one_line(host("build", uid=1000, engine=False))
+    assert "no Docker engine answers" in line and "root" in line
+
+
+def test_a_dockerd_that_dies_is_reported_with_its_log(host):
+    result = host("build", engine=False, dockerd="echo 'failed to start daemon: no cgroups' >&2\nexit 1\n")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("setup-host.sh: the Docker engine did not answer within ")
+    assert lines[1:] == ["failed to start daemon: no cgroups"]
+
+
+def test_a_present_local_base_is_kept(host):
+    result = host("build", uid=1000, env={"BASE_IMAGE": "local/base:1"}, images=("local/base:1",))
+    assert result.returncode == 0, result.stderr
+    assert host.calls.read_text().splitlines() == ["docker info", "docker image inspect local/base:1"]
+
+
+def test_a_missing_local_base_without_root_fails_in_one_line(host):
+    line = one_line(host("build", uid=1000, env={"BASE_IMAGE": "local/base:1"}))
+    assert "the base image local/base:1 is missing, and only root can make it (make base)" in line
+    assert "docker image inspect local/base:1" in host.calls.read_text()
+
+
+def test_an_unknown_mode_is_a_usage_error(host):
+    assert "usage: tools/setup-host.sh build|test" in one_line(host("deploy"))
