@@ -67,6 +67,11 @@ install_docker() {
 
 start_docker_engine() {
     docker info >/dev/null 2>&1 && return 0
+    # Another engine than this machine's: starting a local one would not make it answer.
+    case ${DOCKER_HOST:-unix:///var/run/docker.sock} in
+        unix:///var/run/docker.sock | unix:///run/docker.sock) ;;
+        *) die "the Docker engine at DOCKER_HOST=$DOCKER_HOST does not answer (docker info)" ;;
+    esac
     is_root || die "no Docker engine answers (docker info), and only root can start one: start dockerd, or run this as root"
     local log=${DOCKERD_LOG:-/var/log/dockerd.log} wait=${DOCKERD_WAIT:-60} waited=0 pid=""
     if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then

@@ -55,7 +55,7 @@ def host(tmp_path):
         fake(bin_dir / "docker", """\
             echo "docker $*" >>"%s"
             case "$*" in
-                info) exit %d ;;
+                info) [ -e "${FAKE_ENGINE_UP:-/nonexistent}" ] && exit 0; exit %d ;;
                 "image inspect "*) case " %s " in *" $3 "*) exit 0 ;; *) exit 1 ;; esac ;;
             esac
             """ % (calls, 0 if engine else 1, " ".join(images)))
@@ -118,6 +118,21 @@ def test_without_dpkg_it_names_what_is_needed(host):
 def test_no_engine_and_not_root_fails_in_one_line(host):
     line = one_line(host("build", uid=1000, engine=False))
     assert "no Docker engine answers" in line and "root" in line
+
+
+def test_an_engine_elsewhere_is_not_started_here(host):
+    line = one_line(host("build", engine=False, dockerd="exit 0\n", env={"DOCKER_HOST": "tcp://10.0.0.1:2375"}))
+    assert line == "setup-host.sh: the Docker engine at DOCKER_HOST=tcp://10.0.0.1:2375 does not answer (docker info)"
+
+
+def test_a_silent_engine_is_started_and_awaited(host, tmp_path):
+    up = tmp_path / "engine-up"
+    result = host("build", engine=False, dockerd='echo "dockerd $*" >>"$DOCKERD_LOG"\ntouch "$FAKE_ENGINE_UP"\nsleep 2\n',
+                  env={"FAKE_ENGINE_UP": str(up)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["*** starting dockerd (log: %s)" % (tmp_path / "dockerd.log"),
+                                          "*** the Docker engine answers"]
+    assert (tmp_path / "dockerd.log").read_text() == "dockerd \n"
 
 
 def test_a_dockerd_that_dies_is_reported_with_its_log(host):
