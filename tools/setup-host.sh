@@ -59,12 +59,6 @@ install_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# docker.io only where there is no docker at all: a machine with Docker's own packages
-# (docker-ce) keeps them.
-install_docker() {
-    command -v docker >/dev/null 2>&1 || install_packages docker.io
-}
-
 start_docker_engine() {
     docker info >/dev/null 2>&1 && return 0
     # Another engine than this machine's: starting a local one would not make it answer.
@@ -110,15 +104,18 @@ make_local_base() {
     bash "$repo_root/tools/make-base.sh" "$local_base"
 }
 
-case ${1:-} in
-    build) ;;
-    test)
-        find_missing "${test_packages[@]}"
-        install_packages "${missing[@]}"
-        bash "$repo_root/tools/setup-podman.sh"
-        ;;
+mode=${1:-}
+case $mode in
+    build) missing=() ;;
+    test) find_missing "${test_packages[@]}" ;;
     *) die "usage: tools/setup-host.sh build|test" ;;
 esac
-install_docker
+# docker.io only where there is no docker at all: a machine with Docker's own packages
+# (docker-ce) keeps them.
+command -v docker >/dev/null 2>&1 || missing+=(docker.io)
+install_packages "${missing[@]}"
+if [ "$mode" = test ]; then
+    bash "$repo_root/tools/setup-podman.sh"
+fi
 start_docker_engine
 make_local_base

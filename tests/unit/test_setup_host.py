@@ -30,7 +30,8 @@ def host(tmp_path):
     calls = tmp_path / "calls.txt"
     calls.write_text("")
 
-    def run(mode, missing=(), uid=0, engine=True, apt=True, dpkg=True, dockerd="", images=(), env=None):
+    def run(mode, missing=(), uid=0, engine=True, apt=True, dpkg=True, docker=True, dockerd="", images=(),
+            env=None):
         bin_dir = tmp_path / "bin"
         shutil.rmtree(bin_dir, ignore_errors=True)
         bin_dir.mkdir()
@@ -52,13 +53,14 @@ def host(tmp_path):
         if apt:
             fake(bin_dir / "apt-get", 'echo "apt-get $*" >>"%s"\n' % calls)
         fake(bin_dir / "podman", "exit 0\n")
-        fake(bin_dir / "docker", """\
-            echo "docker $*" >>"%s"
-            case "$*" in
-                info) [ -e "${FAKE_ENGINE_UP:-/nonexistent}" ] && exit 0; exit %d ;;
-                "image inspect "*) case " %s " in *" $3 "*) exit 0 ;; *) exit 1 ;; esac ;;
-            esac
-            """ % (calls, 0 if engine else 1, " ".join(images)))
+        if docker:
+            fake(bin_dir / "docker", """\
+                echo "docker $*" >>"%s"
+                case "$*" in
+                    info) [ -e "${FAKE_ENGINE_UP:-/nonexistent}" ] && exit 0; exit %d ;;
+                    "image inspect "*) case " %s " in *" $3 "*) exit 0 ;; *) exit 1 ;; esac ;;
+                esac
+                """ % (calls, 0 if engine else 1, " ".join(images)))
         if dockerd:
             fake(bin_dir / "dockerd", dockerd)
         environment = {"PATH": str(bin_dir), "BASE_IMAGE": "quay.io/example:1", "LOCAL_BASE": "local/base:1",
@@ -97,6 +99,16 @@ def test_missing_packages_are_installed_as_root(host, tmp_path):
         "dpkg-query -W -f ${Package}=${db:Status-Abbrev}  " + " ".join(TEST_PACKAGES)]
     assert "*** installing runit podman" in result.stdout
     assert containers_conf.read_text() == "\n[containers]\ndefault_ulimits = []\n"
+
+
+def test_without_docker_docker_io_comes_with_the_other_packages(host, tmp_path):
+    result = host("test", missing=("tini",), docker=False, env={"CONTAINERS_CONF": str(tmp_path / "containers.conf")})
+    calls = host.calls.read_text().splitlines()
+    assert [call for call in calls if call.startswith("apt-get ")] == [
+        "apt-get update -qq", "apt-get install -y -qq --no-install-recommends tini docker.io"]
+    # The fake apt-get installed nothing: no engine, no dockerd to start.
+    assert one_line(result) == ("setup-host.sh: no Docker engine answers (docker info), and there is no dockerd "
+                                "here to start")
 
 
 def test_missing_packages_without_root_fail_in_one_line(host):
