@@ -29,7 +29,9 @@ def test_the_file_is_plain_assignments_both_make_and_sh_read():
     sourced = subprocess.run(["bash", "-c", ". ./defaults.env && echo \"$DEFAULT_BASE_IMAGE $DEFAULT_RUNIT_URL\""],
                              cwd=ROOT, capture_output=True, text=True, check=True)
     assert sourced.stdout.split() == [values["DEFAULT_BASE_IMAGE"], values["DEFAULT_RUNIT_URL"]]
-    environment = {name: value for name, value in os.environ.items() if name not in ("BASE_IMAGE", "LOCAL_BASE")}
+    # Neither the variables nor, under `make test`, the outer make's command line (MAKEFLAGS).
+    environment = {name: value for name, value in os.environ.items()
+                   if name not in ("BASE_IMAGE", "LOCAL_BASE", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
     made = subprocess.run(["make", "-s", "-C", ROOT, "-n", "build-host"], env=environment, capture_output=True,
                           text=True, check=True)
     assert made.stdout.split()[:2] == ["BASE_IMAGE=" + values["DEFAULT_BASE_IMAGE"],
