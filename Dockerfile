@@ -3,8 +3,9 @@
 # build`), which builds Dockerfile.builder first. Works with the legacy builder.
 # `make build` tags the builder NAME-builder:VERSION and NAME-builder:latest, so after it a
 # plain `docker build .` finds the default below. BASE_IMAGE has no default here (its home
-# is defaults.env): a plain `docker build` passes the builder's base,
-# `--build-arg BASE_IMAGE=...`; without it docker stops at once ("base name should not be blank").
+# is defaults.env): a plain `docker build` must pass the builder's base with `--build-arg
+# BASE_IMAGE=...`; without it docker stops at once ("base name (${BASE_IMAGE}) should not
+# be blank").
 ARG BUILDER_IMAGE=baseimage-centos-builder:latest
 ARG BASE_IMAGE
 
