@@ -10,7 +10,8 @@ import docker.errors
 import pytest
 import testinfra
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from paths import ROOT
+
 
 Result = collections.namedtuple("Result", "exit_code stdout stderr")
 

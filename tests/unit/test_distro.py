@@ -8,7 +8,8 @@ import textwrap
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from paths import ROOT
+
 DISTRO_SH = os.path.join(ROOT, "image", "lib", "distro.sh")
 BASH = shutil.which("bash") or "/bin/bash"
 
