@@ -16,7 +16,7 @@ import collections
 import os
 import re
 
-from image_helpers import ROOT
+from paths import ROOT
 
 README = os.path.join(ROOT, "README.md")
 EXAMPLE_LANGUAGES = ("sh", "dockerfile", "crontab")

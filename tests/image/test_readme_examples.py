@@ -16,10 +16,11 @@ import uuid
 import docker.errors
 import pytest
 
-from image_helpers import ROOT, exec_in, logs, wait_until
+from image_helpers import exec_in, logs
+from paths import ROOT
 from readme_examples import examples, unmarked, untested
-from test_services import (accepts_connections, host_tools, ip_address, marker,  # noqa: F401 (fixture)
-                           private_key_copy, ssh, wait_for_service)
+from test_services import accepts_connections, ip_address, marker, private_key_copy, ssh, wait_for_service
+from waiting import sleep_until
 
 TESTED = {
     "getting-started", "one-shot", "quiet-one-shot", "memcached-run", "memcached-service",
@@ -140,8 +141,8 @@ def test_memcached_service(image_builder, containers, image):
     tag = image_builder.build(dockerfile("memcached-service", image, prelude=install),
                               {"memcached.sh": run_script})
     container = containers.booted(image=tag)
-    running_as = wait_until(lambda: exec_in(container, ["ps", "-o", "user=", "-C", "memcached"]).stdout.strip(),
-                            20, message="memcached running; logs:\n%s" % logs(container))
+    running_as = sleep_until(lambda: exec_in(container, ["ps", "-o", "user=", "-C", "memcached"]).stdout.strip(),
+                             20, what=lambda: "memcached running; logs:\n%s" % logs(container))
     assert running_as == user
 
 
@@ -192,8 +193,8 @@ def test_cron_jobs_run_see_the_environment_and_their_output_reaches_docker_logs(
     }
     container = containers.booted(image=image_builder.build(text, files), environment={"REPORT_VAR": value})
     wanted = (cleanup_out, cleanup_err, "report sees %s" % value)
-    wait_until(lambda: all(text in logs(container) for text in wanted), 75, interval=1,
-               message="%s in docker logs; logs:\n%s" % (wanted, logs(container)))
+    sleep_until(lambda: all(text in logs(container) for text in wanted), 75, interval=1,
+                what=lambda: "%s in docker logs; logs:\n%s" % (wanted, logs(container)))
     cron_log = exec_in(container, ["cat", "/var/log/cron.log"]).stdout
     assert all(text in cron_log for text in wanted), cron_log
     assert "No MTA installed" not in logs(container)
@@ -215,7 +216,7 @@ def test_enable_ssh_at_boot_with_a_mounted_my_init_d(shell, named_containers, do
     container = docker_client.containers.get(name)
     wait_for_service(container, "sshd", timeout=30)
     address = ip_address(container)
-    wait_until(lambda: accepts_connections(address), 30, message="sshd listening; logs:\n%s" % logs(container))
+    sleep_until(lambda: accepts_connections(address), 30, what=lambda: "sshd listening; logs:\n%s" % logs(container))
     # Up for good, not restarting: the same process a moment later.
     first = exec_in(container, ["sv", "status", "/etc/service/sshd"]).stdout.split("(pid ")[1].split(")")[0]
     time.sleep(2)
@@ -231,8 +232,8 @@ def test_own_key_image_and_plain_ssh(shell, image_builder, containers, image):
     tag = image_builder.build(dockerfile("own-key", image),
                               {"id_ed25519.pub": (ssh_dir / "id_ed25519.pub").read_text()})
     container = containers.booted(image=tag)
-    wait_until(lambda: accepts_connections(ip_address(container)), 30,
-               message="sshd listening; logs:\n%s" % logs(container))
+    sleep_until(lambda: accepts_connections(ip_address(container)), 30,
+                what=lambda: "sshd listening; logs:\n%s" % logs(container))
     login = marker("login")
     # The first ssh is an interactive login; here its shell reads commands from stdin.
     result = shell(readme("own-key-ssh").text(words=[("CONTAINER", container.id)]),
@@ -256,7 +257,7 @@ def test_insecure_key_development_image(image_builder, containers, image, tmp_pa
     tag = image_builder.build(dockerfile("insecure-key-image", image))
     container = containers.booted(image=tag)
     address = ip_address(container)
-    wait_until(lambda: accepts_connections(address), 30, message="sshd listening; logs:\n%s" % logs(container))
+    sleep_until(lambda: accepts_connections(address), 30, what=lambda: "sshd listening; logs:\n%s" % logs(container))
     result = ssh(address, private_key_copy(tmp_path), "id", "-un")
     assert (result.returncode, result.stdout.strip()) == (0, "root"), result.stderr
 
@@ -274,6 +275,7 @@ def test_locale_debian(image_builder, containers, image):
     assert 'LC_CTYPE="de_DE.UTF-8"' in result.stdout
 
 
+@pytest.mark.timeout(1800)  # the README's build may start from scratch (1200-s limit below)
 def test_leave_services_out_builds_tagged_stripped_images(shell, docker_client, containers, image,
                                                           base_image, builder_image):
     name = "baseimage-centos-test-stripped-%s" % uuid.uuid4().hex[:8]

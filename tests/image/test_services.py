@@ -16,10 +16,11 @@ import tarfile
 import time
 import uuid
 
-import docker.errors
 import pytest
 
-from image_helpers import ROOT, exec_in, logs, wait_for_boot, wait_until
+from image_helpers import exec_in, logs, wait_for_boot
+from paths import ROOT
+from waiting import sleep_until
 
 INSECURE_KEY = os.path.join(ROOT, "image", "services", "sshd", "keys", "insecure_key")
 SERVICES = ("syslog-ng", "cron", "sshd")
@@ -52,9 +53,9 @@ def accepts_connections(address, port=22):
 
 def wait_for_service(container, name, timeout=15):
     """Until `sv status` reports the runit service up (and its ./check passes)."""
-    wait_until(lambda: exec_in(container, ["sv", "-w", "1", "check", "/etc/service/" + name]).exit_code == 0
-               and exec_in(container, ["sv", "status", "/etc/service/" + name]).stdout.startswith("run:"),
-               timeout, message="runit service %s up; logs:\n%s" % (name, logs(container)))
+    sleep_until(lambda: exec_in(container, ["sv", "-w", "1", "check", "/etc/service/" + name]).exit_code == 0
+                and exec_in(container, ["sv", "status", "/etc/service/" + name]).stdout.startswith("run:"),
+                timeout, what=lambda: "runit service %s up; logs:\n%s" % (name, logs(container)))
 
 
 def start_sshd(container):
@@ -62,8 +63,8 @@ def start_sshd(container):
     assert result.exit_code == 0, result.stdout + result.stderr
     address = ip_address(container)
     # Host keys are generated first (rsa 3072 takes a moment).
-    wait_until(lambda: accepts_connections(address), 30,
-               message="sshd listening on %s:22; logs:\n%s" % (address, logs(container)))
+    sleep_until(lambda: accepts_connections(address), 30,
+                what=lambda: "sshd listening on %s:22; logs:\n%s" % (address, logs(container)))
     return address
 
 
@@ -105,8 +106,8 @@ def test_logger_message_reaches_docker_logs(containers, tty):
     message = marker("logger-probe")
     result = exec_in(container, ["logger", "-t", "probe", message])
     assert result.exit_code == 0, result.stderr
-    wait_until(lambda: in_logs(container, message), 5,
-               message="%r in docker logs within 5 s; logs:\n%s" % (message, logs(container)))
+    sleep_until(lambda: in_logs(container, message), 5,
+                what=lambda: "%r in docker logs within 5 s; logs:\n%s" % (message, logs(container)))
     assert message in exec_in(container, ["cat", "/var/log/syslog"]).stdout
 
 
@@ -140,8 +141,8 @@ def test_message_logged_during_shutdown_reaches_docker_logs(docker_client, image
         container.start()
         wait_for_boot(container)
         wait_for_service(container, "syslog-ng")
-        wait_until(lambda: exec_in(container, ["test", "-e", "/tmp/slowstop-ready"]).exit_code == 0, 15,
-                   message="the slowstop service started")
+        sleep_until(lambda: exec_in(container, ["test", "-e", "/tmp/slowstop-ready"]).exit_code == 0, 15,
+                    what="the slowstop service started")
         container.stop(timeout=20)
         output = logs(container)
         assert stopping in output, output
@@ -167,14 +168,14 @@ def test_logrotate_rotates_and_syslog_ng_reopens(container):
     wait_for_service(container, "syslog-ng")
     before, after = marker("before-rotation"), marker("after-rotation")
     assert exec_in(container, ["logger", before]).exit_code == 0
-    wait_until(lambda: before in exec_in(container, ["cat", "/var/log/syslog"]).stdout, 5,
-               message="%s in /var/log/syslog" % before)
+    sleep_until(lambda: before in exec_in(container, ["cat", "/var/log/syslog"]).stdout, 5,
+                what="%s in /var/log/syslog" % before)
     result = exec_in(container, ["logrotate", "-f", "/etc/logrotate.d/syslog-ng"])
     assert result.exit_code == 0, result.stdout + result.stderr
     assert before in exec_in(container, ["cat", "/var/log/syslog.1"]).stdout
     assert exec_in(container, ["logger", after]).exit_code == 0
-    wait_until(lambda: after in exec_in(container, ["cat", "/var/log/syslog"]).stdout, 5,
-               message="%s in the new /var/log/syslog (syslog-ng reopened it)" % after)
+    sleep_until(lambda: after in exec_in(container, ["cat", "/var/log/syslog"]).stdout, 5,
+                what="%s in the new /var/log/syslog (syslog-ng reopened it)" % after)
 
 
 # -- cron --------------------------------------------------------------------------
@@ -184,8 +185,8 @@ def test_cron_runs_in_the_foreground_under_runit(container):
     status = exec_in(container, ["sv", "status", "/etc/service/cron"]).stdout
     pid = status.split("(pid ")[1].split(")")[0]
     # The run script waits for syslog-ng's check, then execs cron in the same process.
-    wait_until(lambda: exec_in(container, ["cat", "/proc/%s/comm" % pid]).stdout.strip() in ("cron", "crond"),
-               15, message="the cron service's process to exec cron")
+    sleep_until(lambda: exec_in(container, ["cat", "/proc/%s/comm" % pid]).stdout.strip() in ("cron", "crond"),
+                15, what="the cron service's process to exec cron")
     parent = exec_in(container, ["sh", "-c", "ps -o comm= -p $(ps -o ppid= -p %s)" % pid]).stdout.strip()
     assert parent == "runsv"
 
@@ -199,8 +200,8 @@ def test_cron_job_sees_the_container_environment(containers):
     job = ("SHELL=/bin/sh\n"
            "* * * * * root . /etc/container_environment.sh && echo \"$CRON_PROBE\" > /tmp/cron-probe\n")
     put_files(container, {"/etc/cron.d/probe": (job, 0o644)})
-    wait_until(lambda: exec_in(container, ["cat", "/tmp/cron-probe"]).stdout.strip(), 70, interval=1,
-               message="the cron job's output; logs:\n%s" % logs(container))
+    sleep_until(lambda: exec_in(container, ["cat", "/tmp/cron-probe"]).stdout.strip(), 70, interval=1,
+                what=lambda: "the cron job's output; logs:\n%s" % logs(container))
     assert exec_in(container, ["cat", "/tmp/cron-probe"]).stdout.strip() == value
 
 
@@ -326,30 +327,9 @@ def test_locale_is_en_us_utf8_without_warnings(container, containers):
 # -- DISABLE_* build arguments ----------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def image_without_services(docker_client, base_image, builder_image):
+def image_without_services(image_builder):
     """The same Dockerfile and image/ steps, built with DISABLE_SYSLOG/SSH/CRON=1."""
-    context = io.BytesIO()
-    with tarfile.open(fileobj=context, mode="w") as tar:
-        tar.add(os.path.join(ROOT, "Dockerfile"), arcname="Dockerfile")
-        # As .dockerignore: no caches, and not the insecure key's private half.
-        tar.add(os.path.join(ROOT, "image"), arcname="image",
-                filter=lambda info: None if "__pycache__" in info.name
-                or info.name == "image/services/sshd/keys/insecure_key" else info)
-    context.seek(0)
-    tag = "baseimage-centos-test:no-services-%s" % uuid.uuid4().hex[:8]
-    try:
-        docker_client.images.build(
-            fileobj=context, custom_context=True, tag=tag, rm=True, forcerm=True,
-            buildargs={"BUILDER_IMAGE": builder_image, "BASE_IMAGE": base_image,
-                       "DISABLE_SYSLOG": "1", "DISABLE_SSH": "1", "DISABLE_CRON": "1"})
-    except docker.errors.BuildError as error:
-        output = "".join(chunk.get("stream", "") or chunk.get("error", "") for chunk in error.build_log)
-        pytest.fail("building with DISABLE_*=1 failed: %s\n%s" % (error, output))
-    yield tag
-    try:
-        docker_client.images.remove(tag, force=True)
-    except docker.errors.ImageNotFound:
-        pass
+    return image_builder.build_project({"DISABLE_SYSLOG": "1", "DISABLE_SSH": "1", "DISABLE_CRON": "1"})
 
 
 def test_disable_build_arguments_leave_the_services_out(containers, image_without_services):
@@ -374,14 +354,6 @@ def test_default_image_has_the_three_services(container):
 
 
 # -- host tools ---------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def host_tools(tmp_path_factory):
-    prefix = tmp_path_factory.mktemp("host-tools")
-    subprocess.run(["bash", os.path.join(ROOT, "tools", "install-host-tools.sh"), str(prefix)],
-                   check=True, capture_output=True)
-    return prefix / "bin"
-
 
 def test_docker_bash_runs_a_command_and_a_login_shell(container, host_tools):
     result = subprocess.run([str(host_tools / "docker-bash"), container.id, "echo", "$HOME", "$0"],

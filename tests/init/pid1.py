@@ -172,7 +172,7 @@ class InitRun:
             self.process.kill()
             self.stdout, self.stderr = self.process.communicate()
             raise AssertionError("init did not exit within %ss; stderr:\n%s"
-                                 % (timeout, (self.stderr_so_far + self.stderr).decode(errors="replace")))
+                                 % (timeout, (self.stderr_so_far + self.stderr).decode(errors="replace"))) from None
         self.ended_at = time.monotonic()
         self.stdout = self.stdout.decode(errors="replace")
         self.stderr = (self.stderr_so_far + self.stderr).decode(errors="replace")

@@ -7,7 +7,6 @@ import pytest
 from paths import ROOT
 
 
-
 def version():
     with open(os.path.join(ROOT, "VERSION")) as file:
         return file.read().strip()

@@ -6,7 +6,6 @@ The exception is injected with MY_INIT_TEST_FAULT=N: my_init raises when it take
 signal N (README: Faults and limits)."""
 
 import signal
-import time
 
 import pytest
 

@@ -6,7 +6,6 @@ import signal
 
 from pid1 import program
 
-
 # What my_init says once runit mode is up (runsvdir started, or every service skipped).
 RUNIT_MODE_UP = "Runit started as PID"
 

@@ -3,7 +3,6 @@ signal included); --map-exit-code FROM:TO changes the container's exit code. Bot
 repeatable and take `--opt VALUE` or `--opt=VALUE`; a bad value is one line, exit 2."""
 
 import signal
-import time
 
 import pytest
 

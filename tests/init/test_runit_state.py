@@ -4,7 +4,6 @@ be supervised or needs root is skipped with one line, and the others still run a
 
 import os
 import signal
-import time
 
 import pytest
 

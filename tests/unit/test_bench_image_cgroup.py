@@ -1,10 +1,10 @@
 """tools/bench_image.py finds a container's memory cgroup from its /proc/PID/cgroup, on
 cgroup v1 (this CI's engine), v2 (systemd or cgroupfs driver) and hybrid hosts."""
 
-import os
+
+import pytest
 
 import bench_image
-import pytest
 
 CONTAINER = "19895fe6efb2"
 
