@@ -36,7 +36,7 @@ import tempfile
 import time
 
 import sandbox
-from bench_report import markdown_table, pyplot, ratio_cell, save_chart
+from bench_report import markdown_table, ratio_cell, save_chart
 from paths import DIST, ROOT
 from waiting import sleep_until
 
@@ -542,12 +542,14 @@ def table(report):
 
 
 def chart(report, path):
-    plt = pyplot()
-    if plt is None:
-        return False
+    """bench.png: memory, start-up and stop of each init; False without matplotlib."""
     results = report["results"]
     names = [name for name in INIT_ORDER if name in results]
-    figure, axes = plt.subplots(2, 2, figsize=(13, 8))
+    title = "PID 1 benchmark, %s, %s" % (report["date"], report["machine"]["cpu"])
+    return save_chart(path, title, (2, 2), (13, 8), lambda axes: draw_panels(axes, results, names))
+
+
+def draw_panels(axes, results, names):
     panels = (
         (axes[0][0], "idle PID 1 memory, one-shot (MB)",
          [("RSS", "rss_kb"), ("PSS", "pss_kb"), ("USS", "uss_kb"), ("Anonymous", "anon_kb"),
@@ -575,8 +577,6 @@ def chart(report, path):
     axis.set_ylim(bottom=0)
     axis.set_xlabel("services")
     axis.legend()
-    save_chart(plt, figure, "PID 1 benchmark, %s, %s" % (report["date"], report["machine"]["cpu"]), path)
-    return True
 
 
 def machine():

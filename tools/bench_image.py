@@ -41,7 +41,7 @@ import time
 # Modules beside this file (sys.path[0] when run as a script): the PID-1 bench's /proc
 # and machine helpers, the shared table and chart code, the repository's root.
 from bench import children, machine
-from bench_report import markdown_table, pyplot, ratio_cell, save_chart
+from bench_report import markdown_table, ratio_cell, save_chart
 from paths import ROOT
 from waiting import sleep_until
 
@@ -334,15 +334,22 @@ def table(report):
 
 
 def chart(report, path):
-    plt = pyplot()
-    if plt is None:
-        return False
-    results = report["results"]
-    panels = (("cgroup anon (MB)", "anon_bytes", 1 / 2**20),
-              ("cgroup memory.current (MB)", "current_bytes", 1 / 2**20),
-              ("PID 1 Anonymous (MB)", "pid1_anon_kb", 1 / 1024))
-    figure, axes = plt.subplots(1, len(panels), figsize=(13, 4.5))
-    for axis, (title, key, scale) in zip(axes, panels):
+    """bench-image.png: each measure's median per variant, and every container's value;
+    False without matplotlib."""
+    title = ("Idle containers, %d per variant, cgroup v%s, %s, %s"
+             % (report["settings"]["containers"], report["cgroup"]["version"], report["date"],
+                report["machine"]["cpu"]))
+    return save_chart(path, title, (1, len(CHART_PANELS)), (13, 4.5),
+                      lambda axes: draw_panels(axes, report["results"]))
+
+
+CHART_PANELS = (("cgroup anon (MB)", "anon_bytes", 1 / 2**20),
+                ("cgroup memory.current (MB)", "current_bytes", 1 / 2**20),
+                ("PID 1 Anonymous (MB)", "pid1_anon_kb", 1 / 1024))
+
+
+def draw_panels(axes, results):
+    for axis, (title, key, scale) in zip(axes, CHART_PANELS):
         positions = range(len(VARIANTS))
         axis.bar(positions, [results[variant]["summary"][key]["median"] * scale for variant in VARIANTS],
                  0.6, color="#9db9d8", label="median")
@@ -355,11 +362,6 @@ def chart(report, path):
         axis.set_title(title)
         axis.set_ylim(bottom=0)
     axes[0].legend()
-    title = ("Idle containers, %d per variant, cgroup v%s, %s, %s"
-             % (report["settings"]["containers"], report["cgroup"]["version"], report["date"],
-                report["machine"]["cpu"]))
-    save_chart(plt, figure, title, path)
-    return True
 
 
 def positive_int(text):

@@ -1,5 +1,5 @@
 """What tools/bench.py and tools/bench_image.py share to show their figures: a Markdown
-table, and matplotlib (when installed) to draw and save a chart."""
+table, and a chart drawn with matplotlib when it is installed."""
 
 
 def markdown_table(header, rows):
@@ -13,20 +13,21 @@ def ratio_cell(value):
     return "-" if value is None else "%.2f" % value
 
 
-def pyplot():
-    """matplotlib.pyplot on the file-only Agg backend; None when matplotlib is not installed
-    (the chart is optional: bench.sh's venv has it, a bare python3 may not)."""
+def save_chart(path, title, grid, size, draw):
+    """A figure of GRID (rows, columns) panels, SIZE inches, filled by DRAW(axes), saved to
+    PATH under TITLE. False, with nothing written, when matplotlib is not installed (the
+    chart is optional: the benches' venv has it, a bare python3 may not)."""
     try:
         import matplotlib
     except ImportError:
-        return None
-    matplotlib.use("Agg")
+        return False
+    matplotlib.use("Agg")  # files only, no display
     import matplotlib.pyplot as plt
-    return plt
 
-
-def save_chart(plt, figure, title, path):
+    figure, axes = plt.subplots(*grid, figsize=size)
+    draw(axes)
     figure.suptitle(title)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
+    return True
