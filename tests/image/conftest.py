@@ -36,6 +36,8 @@ test_services.py, test_readme_examples.py; the README's blocks: readme_examples.
                             startup files and booted runit); fails with the container's
                             logs if it exits first or the timeout passes
     exec_in(container, command, user=None) -> Result   (command: list, or str run by sh -c)
+    wait_for_services(container, names, timeout=20)   until runit runs each service and
+                            its ./check passes
     stop_and_record(container, label) -> State   docker stop (10 s grace), its duration kept
                             in dist/image-stop-time.txt under LABEL (record_stop_time)
     host_of(container) -> testinfra host

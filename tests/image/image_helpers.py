@@ -58,6 +58,19 @@ def wait_for_boot(container, timeout=30):
     return container
 
 
+def service_up(container, name):
+    """True once runit reports /etc/service/NAME running and its ./check (if any) passes."""
+    status = exec_in(container, ["sv", "status", "/etc/service/" + name]).stdout
+    return status.startswith("run:") and exec_in(
+        container, ["sv", "-w", "1", "check", "/etc/service/" + name]).exit_code == 0
+
+
+def wait_for_services(container, names, timeout=20):
+    for name in names:
+        sleep_until(lambda: service_up(container, name), timeout,
+                    what=lambda: "service %s up; logs:\n%s" % (name, logs(container)))
+
+
 def exec_in(container, command, user=None):
     if isinstance(command, str):
         command = ["sh", "-c", command]

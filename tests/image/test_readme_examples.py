@@ -16,10 +16,10 @@ import uuid
 import docker.errors
 import pytest
 
-from image_helpers import exec_in, logs
+from image_helpers import exec_in, logs, wait_for_services
 from paths import ROOT
 from readme_examples import examples, unmarked, untested
-from test_services import accepts_connections, ip_address, marker, private_key_copy, ssh, wait_for_service
+from test_services import accepts_connections, ip_address, marker, private_key_copy, ssh
 from waiting import sleep_until
 
 TESTED = {
@@ -214,7 +214,7 @@ def test_enable_ssh_at_boot_with_a_mounted_my_init_d(shell, named_containers, do
     result = shell(image_text("enable-ssh-at-boot", image, words=[("web", name)]))
     assert result.returncode == 0, result.stderr
     container = docker_client.containers.get(name)
-    wait_for_service(container, "sshd", timeout=30)
+    wait_for_services(container, ["sshd"], timeout=30)
     address = ip_address(container)
     sleep_until(lambda: accepts_connections(address), 30, what=lambda: "sshd listening; logs:\n%s" % logs(container))
     # Up for good, not restarting: the same process a moment later.

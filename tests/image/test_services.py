@@ -18,7 +18,7 @@ import uuid
 
 import pytest
 
-from image_helpers import exec_in, logs, wait_for_boot
+from image_helpers import exec_in, logs, wait_for_boot, wait_for_services
 from paths import ROOT
 from waiting import sleep_until
 
@@ -49,13 +49,6 @@ def accepts_connections(address, port=22):
             return True
     except OSError:
         return False
-
-
-def wait_for_service(container, name, timeout=15):
-    """Until `sv status` reports the runit service up (and its ./check passes)."""
-    sleep_until(lambda: exec_in(container, ["sv", "-w", "1", "check", "/etc/service/" + name]).exit_code == 0
-                and exec_in(container, ["sv", "status", "/etc/service/" + name]).stdout.startswith("run:"),
-                timeout, what=lambda: "runit service %s up; logs:\n%s" % (name, logs(container)))
 
 
 def start_sshd(container):
@@ -102,7 +95,7 @@ def in_logs(container, text):
 @pytest.mark.parametrize("tty", [False, True], ids=["no-tty", "tty"])
 def test_logger_message_reaches_docker_logs(containers, tty):
     container = containers.booted(tty=tty)
-    wait_for_service(container, "syslog-ng")
+    wait_for_services(container, ["syslog-ng"])
     message = marker("logger-probe")
     result = exec_in(container, ["logger", "-t", "probe", message])
     assert result.exit_code == 0, result.stderr
@@ -112,7 +105,7 @@ def test_logger_message_reaches_docker_logs(containers, tty):
 
 
 def test_syslog_ng_listens_only_on_dev_log(container):
-    wait_for_service(container, "syslog-ng")
+    wait_for_services(container, ["syslog-ng"])
     config = exec_in(container, ["cat", "/etc/syslog-ng/syslog-ng.conf"]).stdout
     assert 'unix-dgram("/dev/log")' in config
     for other_source in ("network(", "syslog(", "udp(", "tcp(", "system(", "unix-stream("):
@@ -140,7 +133,7 @@ def test_message_logged_during_shutdown_reaches_docker_logs(docker_client, image
                               "/etc/service/slowstop/finish": (finish, 0o755)})
         container.start()
         wait_for_boot(container)
-        wait_for_service(container, "syslog-ng")
+        wait_for_services(container, ["syslog-ng"])
         sleep_until(lambda: exec_in(container, ["test", "-e", "/tmp/slowstop-ready"]).exit_code == 0, 15,
                     what="the slowstop service started")
         container.stop(timeout=20)
@@ -165,7 +158,7 @@ def test_logrotate_accepts_the_config_and_runs_daily(container):
 
 
 def test_logrotate_rotates_and_syslog_ng_reopens(container):
-    wait_for_service(container, "syslog-ng")
+    wait_for_services(container, ["syslog-ng"])
     before, after = marker("before-rotation"), marker("after-rotation")
     assert exec_in(container, ["logger", before]).exit_code == 0
     sleep_until(lambda: before in exec_in(container, ["cat", "/var/log/syslog"]).stdout, 5,
@@ -181,7 +174,7 @@ def test_logrotate_rotates_and_syslog_ng_reopens(container):
 # -- cron --------------------------------------------------------------------------
 
 def test_cron_runs_in_the_foreground_under_runit(container):
-    wait_for_service(container, "cron")
+    wait_for_services(container, ["cron"])
     status = exec_in(container, ["sv", "status", "/etc/service/cron"]).stdout
     pid = status.split("(pid ")[1].split(")")[0]
     # The run script waits for syslog-ng's check, then execs cron in the same process.
@@ -196,7 +189,7 @@ def test_cron_job_sees_the_container_environment(containers):
     and gets the `docker run -e` variables by sourcing /etc/container_environment.sh."""
     value = marker("cron-value")
     container = containers.booted(environment={"CRON_PROBE": value})
-    wait_for_service(container, "cron")
+    wait_for_services(container, ["cron"])
     job = ("SHELL=/bin/sh\n"
            "* * * * * root . /etc/container_environment.sh && echo \"$CRON_PROBE\" > /tmp/cron-probe\n")
     put_files(container, {"/etc/cron.d/probe": (job, 0o644)})
