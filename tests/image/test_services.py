@@ -379,16 +379,17 @@ def test_docker_ssh_reports_a_missing_container(host_tools):
     assert "docker-ssh: no container" in result.stderr
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["docker-ssh"], "usage: docker-ssh"),
-    (["docker-ssh", "-x", "c"], "docker-ssh: unknown option '-x'"),
-    (["docker-ssh", "-i"], "docker-ssh: option -i needs a value"),
-    (["docker-ssh", "-i", "/nonexistent/key", "c"], "docker-ssh: key '/nonexistent/key' is not a readable file"),
-    (["docker-bash"], "usage: docker-bash"),
-    (["docker-bash", "--bogus"], "docker-bash: unknown option '--bogus'"),
+# Exit 2: bad usage (the usage line follows); exit 1: a usable command line that fails.
+@pytest.mark.parametrize("argv, message, code", [
+    (["docker-ssh"], "usage: docker-ssh", 2),
+    (["docker-ssh", "-x", "c"], "docker-ssh: unknown option '-x'", 2),
+    (["docker-ssh", "-i"], "docker-ssh: option -i needs a value", 2),
+    (["docker-ssh", "-i", "/nonexistent/key", "c"], "docker-ssh: key '/nonexistent/key' is not a readable file", 1),
+    (["docker-bash"], "usage: docker-bash", 2),
+    (["docker-bash", "--bogus"], "docker-bash: unknown option '--bogus'", 2),
 ])
-def test_host_tools_reject_bad_arguments(host_tools, argv, message):
+def test_host_tools_reject_bad_arguments(host_tools, argv, message, code):
     result = subprocess.run([str(host_tools / argv[0])] + argv[1:], stdin=subprocess.DEVNULL,
                             capture_output=True, text=True, timeout=30)
-    assert result.returncode in (1, 2)
+    assert result.returncode == code, result.stderr
     assert message in result.stderr.splitlines()[0]
