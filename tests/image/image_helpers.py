@@ -107,6 +107,6 @@ def stop_and_record(container, label):
     started = time.monotonic()
     container.stop(timeout=10)
     seconds = time.monotonic() - started
-    record_figure("docker stop (%s)" % label, "%.2f s, %s" % (seconds, container.attrs["Config"]["Image"]))
+    record_figure("docker stop (%s)" % label, "%.2f s" % seconds)
     container.reload()
     return container.attrs["State"]
