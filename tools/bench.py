@@ -4,7 +4,7 @@
 
 Every init runs as PID 1 of a fresh PID and mount namespace, over a private /etc and /run
 (tools/sandbox.py, the PID-1 tests' sandbox), so no run touches the host's /etc.
-Measured per init (see the README's build section for what each figure means):
+Measured per init (docs/benchmark.md says what each figure means):
   memory   VmRSS (/proc/PID/status), PSS, private (USS), Anonymous and Private_Dirty
            (/proc/PID/smaps_rollup) of the idle PID 1: one-shot mode (`-- sleep`) and, for
            my_init, runit mode with an empty /etc/service

@@ -1,7 +1,7 @@
 """The image under resource limits, against a real engine: a service that forks without
 end fills the container's pids limit, and `docker stop` still ends the container
 cleanly; a service that allocates without end under a memory limit is the one the
-kernel kills, runit restarts it, and PID 1 lives on. See README "Faults and limits"."""
+kernel kills, runit restarts it, and PID 1 lives on. See docs/my_init.md, "Faults and limits"."""
 
 
 from image_helpers import exec_in, logs, record_figure, stop_and_record

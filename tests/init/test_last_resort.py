@@ -3,7 +3,7 @@
 shutdown step is reported and the next step runs.
 
 The exception is injected with MY_INIT_TEST_FAULT=N: my_init raises when it takes
-signal N (README: Faults and limits)."""
+signal N (docs/my_init.md: Faults and limits)."""
 
 import signal
 
