@@ -356,6 +356,10 @@ def test_locale_is_en_us_utf8_without_warnings(container, containers):
     assert "LANG=en_US.UTF-8" in result.stdout
     assert 'LC_CTYPE="en_US.UTF-8"' in result.stdout
     assert "en_US.utf8" in exec_in(container, ["locale", "-a"]).stdout.split()
+    # en_US's own collation (case after letter), not C.UTF-8's code point order.
+    words = "printf 'b\\nB\\na\\nA\\n' | %s sort"
+    assert exec_in(container, ["sh", "-c", words % ""]).stdout.split() == ["a", "A", "b", "B"]
+    assert exec_in(container, ["sh", "-c", words % "LC_ALL=C.UTF-8"]).stdout.split() == ["A", "B", "a", "b"]
     # The same for the init's children and a login shell.
     via_init = containers.run_once(["/sbin/my_init", "--quiet", "--", "bash", "-lc", "locale"])
     assert via_init.exit_code == 0
