@@ -328,7 +328,7 @@ ssh_client_programs() {
 # Exported so that the step scripts install.sh runs (each in its own bash) can call them.
 export -f distro_die distro_detect distro_package_table distro_package_entries pkg_name \
     distro_package_manager pkg_refresh crb_repo distro_disable_repo_files \
-    distro_install_epel_release_rpm distro_fetch_and_install_epel_release enable_epel pkg_install pkg_clean pam_cron_file sftp_server_path \
-    ssh_client_programs
+    distro_install_epel_release_rpm distro_fetch_and_install_epel_release enable_epel pkg_install pkg_clean \
+    pam_cron_file sftp_server_path ssh_client_programs
 
 distro_detect

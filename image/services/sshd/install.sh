@@ -15,7 +15,10 @@ pkg_install sshd
 while IFS= read -r program; do
     rm -f "$program"
 done < <(ssh_client_programs)
-for needed in ssh-keygen scp; do
+# (EL has no scp: it is in openssh-clients, which openssh-server does not pull in.)
+kept=(ssh-keygen)
+if [ "$DISTRO_FAMILY" = debian ]; then kept+=(scp); fi
+for needed in "${kept[@]}"; do
     command -v "$needed" >/dev/null ||
         { echo "sshd/install.sh: $needed is missing (ssh_client_programs lists too much)" >&2; exit 1; }
 done
