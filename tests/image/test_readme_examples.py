@@ -27,6 +27,7 @@ TESTED = {
     "startup-script", "docker-env-group", "open-environment", "cron-file", "cron-report",
     "docker-exec", "enable-ssh-at-boot", "own-key", "own-key-ssh", "insecure-key-container",
     "insecure-key-image", "locale-debian", "leave-services-out", "upgrade-debian", "init-only",
+    "ssh-client-debian",
 }
 README_IMAGE = "baseimage-centos:1.0.0"
 
@@ -284,6 +285,18 @@ def test_locale_debian(image_builder, containers, image):
     assert result.stderr == ""
     assert "LANG=de_DE.UTF-8" in result.stdout and "LANGUAGE=de_DE:de" in result.stdout
     assert 'LC_CTYPE="de_DE.UTF-8"' in result.stdout
+
+
+def test_ssh_client_debian_puts_the_client_programs_back(image_builder, containers, image):
+    if distro_family(containers, image) != "debian":
+        pytest.skip("the example is Debian's (apt-get); the EL one is marked untested")
+    missing = containers.run_once(["sh", "-c", "command -v ssh"], image=image)
+    assert missing.exit_code != 0, "the image has an ssh client already: %s" % missing.stdout
+    tag = image_builder.build(dockerfile("ssh-client-debian", image))
+    programs = 'for p in ssh sftp ssh-agent ssh-add ssh-keyscan; do command -v "$p" || exit 1; done; ssh -V'
+    result = containers.run_once(["sh", "-c", programs], image=tag)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert len(result.stdout.split()) == 5 and result.stderr.startswith("OpenSSH_")
 
 
 @pytest.mark.timeout(1800)  # the README's build may start from scratch (1200-s limit below)

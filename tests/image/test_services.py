@@ -255,6 +255,47 @@ def test_own_key_logs_in(containers, tmp_path):
     assert result.stdout.strip() == "root"
 
 
+def test_only_the_server_side_of_openssh_is_installed(container):
+    # Debian's openssh-server pulls in openssh-client: the image keeps only its ssh-keygen
+    # and scp. EL's openssh-server does not need openssh-clients, which is not installed.
+    listing = exec_in(container, "if command -v dpkg >/dev/null; then "
+                                 "dpkg -L openssh-client | while read -r f; do "
+                                 '[ -f "$f" ] && [ -x "$f" ] && echo "$f"; done; '
+                                 "else rpm -q openssh-clients >/dev/null && echo openssh-clients; fi; true")
+    is_debian = exec_in(container, ["sh", "-c", "command -v dpkg"]).exit_code == 0
+    assert sorted(listing.stdout.split()) == (["/usr/bin/scp", "/usr/bin/ssh-keygen"] if is_debian else [])
+    found = exec_in(container, ["sh", "-c", 'for p in ssh sftp ssh-agent ssh-keyscan; do command -v "$p"; done; true'])
+    assert found.stdout == ""
+    assert exec_in(container, ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "/tmp/probe"]).exit_code == 0
+
+
+def test_files_copy_with_sftp_and_both_scp_protocols(containers, tmp_path):
+    container = containers.booted(["/sbin/my_init", "--enable-insecure-key"])
+    address = start_sshd(container)
+    key = private_key_copy(tmp_path)
+    source = tmp_path / "payload.txt"
+    source.write_text("payload\n")
+    target = "root@%s:/root/" % address
+    # OpenSSH 9's scp speaks SFTP (sftp-server); `-O` is the original protocol, which runs
+    # scp in the container (clients before OpenSSH 9.0 only speak that one): Debian keeps
+    # scp, EL has it only in openssh-clients, which the image does not install (README).
+    is_debian = exec_in(container, ["sh", "-c", "command -v dpkg"]).exit_code == 0
+    for name, command in (("sftp", ["sftp", "-b", "-"]), ("scp", ["scp"]), ("scp-O", ["scp", "-O"])):
+        copied = "%s.txt" % name
+        if name == "sftp":
+            result = subprocess.run(command + ["-i", key] + SSH_OPTIONS + ["root@" + address],
+                                    input="put %s /root/%s\n" % (source, copied),
+                                    capture_output=True, text=True, timeout=60)
+        else:
+            result = subprocess.run(command + ["-i", key] + SSH_OPTIONS + [str(source), target + copied],
+                                    stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        if name == "scp-O" and not is_debian:
+            assert result.returncode != 0 and exec_in(container, ["test", "-e", "/root/" + copied]).exit_code != 0
+            continue
+        assert result.returncode == 0, "%s: %s" % (name, result.stderr)
+        assert exec_in(container, ["cat", "/root/" + copied]).stdout == "payload\n", name
+
+
 def test_host_keys_are_modern_and_differ_between_containers(containers):
     fingerprints = []
     for _ in range(2):
@@ -310,6 +351,10 @@ def test_locale_is_en_us_utf8_without_warnings(container, containers):
     assert "LANG=en_US.UTF-8" in result.stdout
     assert 'LC_CTYPE="en_US.UTF-8"' in result.stdout
     assert "en_US.utf8" in exec_in(container, ["locale", "-a"]).stdout.split()
+    # en_US's own collation (case after letter), not C.UTF-8's code point order.
+    words = "printf 'b\\nB\\na\\nA\\n' | %s sort"
+    assert exec_in(container, ["sh", "-c", words % ""]).stdout.split() == ["a", "A", "b", "B"]
+    assert exec_in(container, ["sh", "-c", words % "LC_ALL=C.UTF-8"]).stdout.split() == ["A", "B", "a", "b"]
     # The same for the init's children and a login shell.
     via_init = containers.run_once(["/sbin/my_init", "--quiet", "--", "bash", "-lc", "locale"])
     assert via_init.exit_code == 0
