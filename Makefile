@@ -66,7 +66,7 @@ test: test-host lint init build
 test-init: venv init
 	$(PYTEST) tests/init
 
-## lint: shellcheck on every shell script, hadolint on every Dockerfile
+## lint: shellcheck, hadolint and ruff (ruff.toml) over the tree
 lint: venv
 	bash tools/lint.sh $(VENV)
 

@@ -5,8 +5,9 @@
 # Contract for step and service authors:
 # - lib/step.sh (which loads lib/distro.sh) is sourced first; its functions (die,
 #   pam_loginuid_off, and distro.sh's pkg_install, pkg_name, enable_epel, pam_cron_file,
-#   sftp_server_path, ...) and DISTRO_FAMILY / DISTRO_ID / DISTRO_MAJOR are exported, so
-#   each step calls them directly, sourcing nothing. IMAGE_BUILD_DIR is this directory.
+#   sftp_server_path, ssh_client_programs, ...) and DISTRO_FAMILY / DISTRO_ID /
+#   DISTRO_MAJOR are exported, so each step calls them directly, sourcing nothing.
+#   IMAGE_BUILD_DIR is this directory.
 # - Steps run as `bash install.sh`, from their own folder, with `set -euo pipefail`
 #   expected; a failing step fails the build. Order:
 #     1. base/*/install.sh       the base system (init, runit, directories), lexical order

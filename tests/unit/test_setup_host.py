@@ -10,7 +10,8 @@ import textwrap
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from paths import ROOT
+
 SETUP_HOST = os.path.join(ROOT, "tools", "setup-host.sh")
 # What the script itself runs, besides the fakes.
 HOST_TOOLS = ["bash", "dirname", "setsid", "tail", "sleep", "grep", "cat", "mkdir", "touch", "sed"]
