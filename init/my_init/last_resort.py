@@ -9,7 +9,7 @@ traceback is shown with --verbose only (traceback is imported then, never before
 
 import os
 
-from my_init import log as logging
+from my_init.messages import DEBUG
 
 # sysexits.h's EX_SOFTWARE, "an internal software error": a bug in my_init.
 UNEXPECTED_ERROR = 70
@@ -33,8 +33,8 @@ def report_unexpected(error, log):
     try:
         text = ("%s: %s" % (type(error).__name__, error)).replace("\n", " ")
         log.error("unexpected error in my_init: %s%s" % (
-            text, "" if log.level >= logging.DEBUG else " (traceback with --verbose)"))
-        if log.level >= logging.DEBUG:
+            text, "" if log.level >= DEBUG else " (traceback with --verbose)"))
+        if log.level >= DEBUG:
             import traceback
 
             for chunk in traceback.format_exception(type(error), error, error.__traceback__):

@@ -62,26 +62,28 @@ def fill_closed_standard_fds():
             os.close(null)
 
 
+# Level -> prefix of its lines.
+PREFIXES = {ERROR: "*** ", WARN: "*** WARNING: ", INFO: "*** ", DEBUG: "--- "}
+
+
 class Log:
     def __init__(self, level=INFO, fd=STDERR):
         self.level = level
         self.fd = fd
 
-    def _write(self, prefix, message):
-        write_line(prefix + message, self.fd)
+    def say(self, level, message):
+        """Write `message` if the log's level lets `level` through."""
+        if self.level >= level:
+            write_line(PREFIXES[level] + message, self.fd)
 
     def error(self, message):
-        if self.level >= ERROR:
-            self._write("*** ", message)
+        self.say(ERROR, message)
 
     def warn(self, message):
-        if self.level >= WARN:
-            self._write("*** WARNING: ", message)
+        self.say(WARN, message)
 
     def info(self, message):
-        if self.level >= INFO:
-            self._write("*** ", message)
+        self.say(INFO, message)
 
     def debug(self, message):
-        if self.level >= DEBUG:
-            self._write("--- ", message)
+        self.say(DEBUG, message)
