@@ -37,9 +37,8 @@ environment:
   WAIT_FOR_SERVICES           as --wait-for-services (0: do not wait)
 """
 
-# Option spelling -> Options attribute set to True. Parsed here rather than with
-# argparse or getopt: both import gettext and re, over 1 MB that PID 1 would carry for
-# its whole life.
+# Option spelling -> Options attribute set to True. Parsed here, not with argparse or
+# getopt: they would break PID 1's import budget (tests/init/test_import_budget.py).
 FLAGS = {
     "--skip-startup-files": "skip_startup_files",
     "--skip-runit": "skip_runit",
