@@ -31,9 +31,9 @@ options:
   -V, --version            show the version and exit
 
 environment:
-  KILL_PROCESS_TIMEOUT        seconds for the main command and the runit services to stop (5)
-  KILL_ALL_PROCESSES_TIMEOUT  seconds for all other processes to exit after SIGTERM (3)
-  SHUTDOWN_HOOK_TIMEOUT       seconds each pre/post-shutdown hook may run (1)
+  KILL_PROCESS_TIMEOUT        seconds for the main command and the runit services to stop (%(KILL_PROCESS_TIMEOUT)g)
+  KILL_ALL_PROCESSES_TIMEOUT  seconds for all other processes to exit after SIGTERM (%(KILL_ALL_PROCESSES_TIMEOUT)g)
+  SHUTDOWN_HOOK_TIMEOUT       seconds each pre/post-shutdown hook may run (%(SHUTDOWN_HOOK_TIMEOUT)g)
   WAIT_FOR_SERVICES           as --wait-for-services (0: do not wait)
 """
 
@@ -63,6 +63,8 @@ VALUE_OPTIONS = {
     "--map-exit-code": ("exit_code_map", "exit_code_map", True),
 }
 
+# (Options attribute, environment variable, default seconds): the defaults' one home,
+# also for USAGE.
 TIMEOUT_DEFAULTS = (
     ("kill_process_timeout", "KILL_PROCESS_TIMEOUT", 5.0),
     ("kill_all_processes_timeout", "KILL_ALL_PROCESSES_TIMEOUT", 3.0),
@@ -84,9 +86,8 @@ class Options:
         self.quiet = False
         self.verbose = False
         self.main_command = []
-        self.kill_process_timeout = 5.0
-        self.kill_all_processes_timeout = 3.0
-        self.hook_timeout = 1.0
+        for attribute, _, default in TIMEOUT_DEFAULTS:
+            setattr(self, attribute, default)
         self.help = False
         self.version = False
         self.wait_for_services = 0.0
@@ -177,7 +178,7 @@ def parse_args(argv, environ=os.environ):
             raise UsageError("option %s takes no value" % flag.split("=", 1)[0])
         setattr(options, attribute, True)
     if options.help:
-        sys.stdout.write(USAGE)
+        sys.stdout.write(USAGE % {name: default for _, name, default in TIMEOUT_DEFAULTS})
         return None
     if options.version:
         sys.stdout.write("my_init %s\n" % __version__)

@@ -15,6 +15,8 @@ Values are never logged: they are often secrets.
 import errno
 import os
 
+from my_init.runtime import make_fresh_directory
+
 DIRECTORY = b"/etc/container_environment"
 # The exports on a read-only root (or for a user who cannot write DIRECTORY).
 RUNTIME_DIRECTORY = b"/run/container_environment"
@@ -294,14 +296,7 @@ class ContainerEnvironment:
             mode, gid = info.st_mode & 0o7777, info.st_gid
         except OSError:
             mode, gid = DIRECTORY_MODE, -1
-        try:
-            os.mkdir(RUNTIME_DIRECTORY, mode)
-        except FileExistsError:
-            for name in os.listdir(RUNTIME_DIRECTORY):
-                try:
-                    os.unlink(RUNTIME_DIRECTORY + b"/" + name)
-                except IsADirectoryError:
-                    pass
+        make_fresh_directory(RUNTIME_DIRECTORY, mode)
         try:
             os.chown(RUNTIME_DIRECTORY, -1, gid)
         except PermissionError:
