@@ -29,14 +29,13 @@ def encode_line(text):
 
 
 def write_line(text, fd=STDERR):
-    """Write one line; returns False (and drops it) when the output is gone."""
+    """Write one line; drop it when the output is gone."""
     data = encode_line(text + "\n")
     try:
         while data:
             data = data[os.write(fd, data):]
     except OSError:
-        return False
-    return True
+        pass
 
 
 def fill_closed_standard_fds():
