@@ -89,7 +89,9 @@ class InitRun:
         self.write("group", lines + "%s:x:%d:\n" % (name, gid), mode=0o644)
 
     def start(self, args=(), command=(), env=None, user=None, pid_namespace=True,
-              argv=None, preload=None, read_only_etc=False):
+              argv=None, preload=None, read_only_etc=False, terminal=None):
+        """`terminal`: a pty's slave fd, made the init's stdin and controlling terminal
+        (in a new session, as `docker run -t` gives PID 1)."""
         environment = self.variant.environment()
         environment.update(env or {})
         if preload:
@@ -106,8 +108,11 @@ class InitRun:
         if read_only_etc:
             sandbox.append("--read-only-etc")
         full = ["unshare", "--mount", "--propagation", "private"] + sandbox + ["--"] + init_argv
+        if terminal is not None:
+            full = ["setsid", "--ctty"] + full
         self.started_at = time.monotonic()
-        self.process = subprocess.Popen(full, env=environment, stdin=subprocess.DEVNULL,
+        self.process = subprocess.Popen(full, env=environment,
+                                        stdin=subprocess.DEVNULL if terminal is None else terminal,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return self
 
