@@ -132,10 +132,13 @@ def split_command_line(argv):
             index += 1
         elif word.startswith("--") and word.split("=", 1)[0] in VALUE_OPTIONS:
             flags.append(tuple(word.split("=", 1)))
-        elif word.startswith("--") or len(word) == 2:
+        elif word.startswith("--") or len(word) == 2 or "=" in word:
             flags.append((word, None))
-        else:
-            flags.extend(("-" + letter, None) for letter in word[1:])
+        else:  # bundled short flags
+            for letter in word[1:]:
+                if "-" + letter not in FLAGS:
+                    raise UsageError("unknown option -%s in %s (see my_init --help)" % (letter, word))
+                flags.append(("-" + letter, None))
     return flags, []
 
 
@@ -171,11 +174,12 @@ def parse_args(argv, environ=os.environ):
             set_value(options, flag, value)
             wait_given = wait_given or flag == "--wait-for-services"
             continue
-        attribute = FLAGS.get(flag.split("=", 1)[0])
+        name = flag.split("=", 1)[0]
+        attribute = FLAGS.get(name)
         if attribute is None:
-            raise UsageError("unknown option %s (see my_init --help)" % flag)
-        if "=" in flag:
-            raise UsageError("option %s takes no value" % flag.split("=", 1)[0])
+            raise UsageError("unknown option %s (see my_init --help)" % name)
+        if name != flag:
+            raise UsageError("option %s takes no value" % name)
         setattr(options, attribute, True)
     if options.help:
         sys.stdout.write(USAGE % {name: default for _, name, default in TIMEOUT_DEFAULTS})
