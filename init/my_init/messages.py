@@ -28,12 +28,12 @@ def encode_line(text):
     return raw.decode("utf-8", "backslashreplace").encode("utf-8")
 
 
-def write_line(text, fd=STDERR):
+def write_line(text):
     """Write one line; drop it when the output is gone."""
     data = encode_line(text + "\n")
     try:
         while data:
-            data = data[os.write(fd, data):]
+            data = data[os.write(STDERR, data):]
     except OSError:
         pass
 
@@ -66,14 +66,13 @@ PREFIXES = {ERROR: "*** ", WARN: "*** WARNING: ", INFO: "*** ", DEBUG: "--- "}
 
 
 class Log:
-    def __init__(self, level=INFO, fd=STDERR):
+    def __init__(self, level=INFO):
         self.level = level
-        self.fd = fd
 
     def say(self, level, message):
         """Write `message` if the log's level lets `level` through."""
         if self.level >= level:
-            write_line(PREFIXES[level] + message, self.fd)
+            write_line(PREFIXES[level] + message)
 
     def error(self, message):
         self.say(ERROR, message)
