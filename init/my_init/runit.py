@@ -81,7 +81,7 @@ def kill_services(supervisor, directory, runsv_pids, log):
         service = service_of(pid, directory)
         if service is None:
             supervisor.kill(pid, signals.SIGKILL)
-        elif not send_command(service, "k"):
+        elif not send_command(service, b"k"):
             log.warn("cannot send SIGKILL to %s: its runsv does not answer" % service)
 
 

@@ -36,14 +36,14 @@ def runsv_answers(directory):
 
 
 def send_command(directory, command):
-    """Write a one-letter command to the service's runsv through supervise/control, as
-    `sv` does (`k`: SIGKILL to the service). False when its runsv does not answer."""
+    """Write a one-letter command (bytes) to the service's runsv through supervise/control,
+    as `sv` does (b"k": SIGKILL to the service). False when its runsv does not answer."""
     try:
         fd = os.open(os.path.join(directory, "supervise", "control"), os.O_WRONLY | os.O_NONBLOCK)
     except OSError:  # ENOENT: not created yet; ENXIO: nobody reading it
         return False
     try:
-        return os.write(fd, command.encode("ascii")) == 1
+        return os.write(fd, command) == 1
     except OSError:
         return False
     finally:
