@@ -47,8 +47,8 @@ STANDARD_MODULES = frozenset((
     "stat", "sys", "time", "warnings", "zipimport"))
 
 LISTING = "idle-modules"  # in the sandbox's /etc
-SERVICE = "#!/bin/sh\ntouch /etc/up\nexec sleep 1000\n"
-MAIN_COMMAND = ["sh", "-c", "touch /etc/up; exec sleep 1000"]
+SERVICE = "#!/bin/sh\ntouch /etc/service-up\nexec sleep 1000\n"
+MAIN_COMMAND = ["sh", "-c", "touch /etc/main-up; exec sleep 1000"]
 MODES = {
     # mode: (options, main command, own modules, exit code after SIGTERM)
     "runit": ([], [], OWN_MODULES, 0),
@@ -62,7 +62,9 @@ LISTER = "import sys\nsys.stdout.write(''.join(name + '\\n' for name in sorted(s
 def idle_modules(init, args, command, exit_code):
     init.write("service/idle/run", SERVICE)
     init.start(args=args, command=command, env={"MY_INIT_TEST_MODULES": "/etc/" + LISTING})
-    init.wait_for_file("up")
+    init.wait_for_file("service-up")
+    if command:
+        init.wait_for_file("main-up")
     init.signal(signal.SIGWINCH)
     listing = init.wait_for_file(LISTING)
     init.signal(signal.SIGTERM)
@@ -100,9 +102,10 @@ def test_idle_pid1_holds_only_the_listed_modules(init, tmp_path, mode):
 def test_the_listing_is_written_only_on_request(init):
     """Without the variable nothing is written: the probe costs nothing unused."""
     init.write("service/idle/run", SERVICE)
-    init.start()
-    init.wait_for_file("up")
+    init.start(args=["--verbose"])
+    init.wait_for_file("service-up")
     init.signal(signal.SIGWINCH)
     init.signal(signal.SIGTERM)
     assert init.wait() == 0, init.stderr
+    assert "--- SIGWINCH: no main command to pass it to\n" in init.stderr  # it was taken
     assert not any(name.startswith(LISTING) for name in os.listdir(init.etc))
