@@ -46,10 +46,11 @@ def prepare_runtime_directory(log):
 
 
 def write_file(name, text):
-    """Atomically: a reader sees the old file or the whole new one."""
+    """Atomically: a reader sees the old file or the whole new one. Bytes: a text file
+    would look up the locale's codec, which a dist built on Python 3.9 lacks."""
     temporary = path_of(".%s.new" % name)
-    with open(temporary, "w") as file:
-        file.write(text)
+    with open(temporary, "wb") as file:
+        file.write(text.encode())
     os.rename(temporary, path_of(name))
 
 

@@ -35,16 +35,17 @@ OWN_MODULES = frozenset((
 WITH_OPTION_VALUES = OWN_MODULES | {"my_init.rewrite"}
 
 # Every other module PID 1 may hold: what my_init imports from the standard library,
-# and the compiled init's start-up (CPython's core, Nuitka's loader: importlib, warnings).
-# The interpreted init may hold its interpreter's start-up modules too (site, runpy, ...):
-# they are measured by running a module that lists them, the same way (`python -m`).
+# and the compiled init's start-up (CPython's core, Nuitka's loader: importlib, warnings;
+# built on 3.9 also encodings.latin_1 and types). The interpreted init may hold its
+# interpreter's start-up modules too (site, runpy, ...): they are measured by running a
+# module that lists them, the same way (`python -m`).
 STANDARD_MODULES = frozenset((
     "__main__", "_abc", "_codecs", "_collections_abc", "_frozen_importlib",
     "_frozen_importlib_external", "_imp", "_io", "_signal", "_stat", "_thread", "_warnings",
     "_weakref", "abc", "builtins", "codecs", "encodings", "encodings.aliases",
-    "encodings.utf_8", "errno", "genericpath", "importlib", "importlib._bootstrap",
-    "importlib._bootstrap_external", "io", "marshal", "os", "os.path", "posix", "posixpath",
-    "stat", "sys", "time", "warnings", "zipimport"))
+    "encodings.latin_1", "encodings.utf_8", "errno", "genericpath", "importlib",
+    "importlib._bootstrap", "importlib._bootstrap_external", "io", "marshal", "os",
+    "os.path", "posix", "posixpath", "stat", "sys", "time", "types", "warnings", "zipimport"))
 
 LISTING = "idle-modules"  # in the sandbox's /etc
 SERVICE = "#!/bin/sh\ntouch /etc/service-up\nexec sleep 1000\n"
