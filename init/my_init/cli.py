@@ -31,15 +31,14 @@ options:
   -V, --version            show the version and exit
 
 environment:
-  KILL_PROCESS_TIMEOUT        seconds for the main command and the runit services to stop (5)
-  KILL_ALL_PROCESSES_TIMEOUT  seconds for all other processes to exit after SIGTERM (3)
-  SHUTDOWN_HOOK_TIMEOUT       seconds each pre/post-shutdown hook may run (1)
+  KILL_PROCESS_TIMEOUT        seconds for the main command and the runit services to stop (%(KILL_PROCESS_TIMEOUT)g)
+  KILL_ALL_PROCESSES_TIMEOUT  seconds for all other processes to exit after SIGTERM (%(KILL_ALL_PROCESSES_TIMEOUT)g)
+  SHUTDOWN_HOOK_TIMEOUT       seconds each pre/post-shutdown hook may run (%(SHUTDOWN_HOOK_TIMEOUT)g)
   WAIT_FOR_SERVICES           as --wait-for-services (0: do not wait)
 """
 
-# Option spelling -> Options attribute set to True. Parsed here rather than with
-# argparse or getopt: both import gettext and re, over 1 MB that PID 1 would carry for
-# its whole life.
+# Option spelling -> Options attribute set to True. Parsed here, not with argparse or
+# getopt: they would break PID 1's import budget (tests/init/test_import_budget.py).
 FLAGS = {
     "--skip-startup-files": "skip_startup_files",
     "--skip-runit": "skip_runit",
@@ -64,11 +63,18 @@ VALUE_OPTIONS = {
     "--map-exit-code": ("exit_code_map", "exit_code_map", True),
 }
 
+# (Options attribute, environment variable, default seconds): the defaults' one home,
+# also for USAGE.
 TIMEOUT_DEFAULTS = (
     ("kill_process_timeout", "KILL_PROCESS_TIMEOUT", 5.0),
     ("kill_all_processes_timeout", "KILL_ALL_PROCESSES_TIMEOUT", 3.0),
     ("hook_timeout", "SHUTDOWN_HOOK_TIMEOUT", 1.0),
 )
+
+
+def help_text():
+    """What --help prints: USAGE with the timeout defaults filled in."""
+    return USAGE % {name: default for _, name, default in TIMEOUT_DEFAULTS}
 
 
 class UsageError(Exception):
@@ -85,9 +91,8 @@ class Options:
         self.quiet = False
         self.verbose = False
         self.main_command = []
-        self.kill_process_timeout = 5.0
-        self.kill_all_processes_timeout = 3.0
-        self.hook_timeout = 1.0
+        for attribute, _, default in TIMEOUT_DEFAULTS:
+            setattr(self, attribute, default)
         self.help = False
         self.version = False
         self.wait_for_services = 0.0
@@ -132,10 +137,13 @@ def split_command_line(argv):
             index += 1
         elif word.startswith("--") and word.split("=", 1)[0] in VALUE_OPTIONS:
             flags.append(tuple(word.split("=", 1)))
-        elif word.startswith("--") or len(word) == 2:
+        elif word.startswith("--") or len(word) == 2 or "=" in word:
             flags.append((word, None))
-        else:
-            flags.extend(("-" + letter, None) for letter in word[1:])
+        else:  # bundled short flags
+            for letter in word[1:]:
+                if "-" + letter not in FLAGS:
+                    raise UsageError("unknown option -%s in %s (see my_init --help)" % (letter, word))
+                flags.append(("-" + letter, None))
     return flags, []
 
 
@@ -171,14 +179,15 @@ def parse_args(argv, environ=os.environ):
             set_value(options, flag, value)
             wait_given = wait_given or flag == "--wait-for-services"
             continue
-        attribute = FLAGS.get(flag.split("=", 1)[0])
+        name = flag.split("=", 1)[0]
+        attribute = FLAGS.get(name)
         if attribute is None:
-            raise UsageError("unknown option %s (see my_init --help)" % flag)
-        if "=" in flag:
-            raise UsageError("option %s takes no value" % flag.split("=", 1)[0])
+            raise UsageError("unknown option %s (see my_init --help)" % name)
+        if name != flag:
+            raise UsageError("option %s takes no value" % name)
         setattr(options, attribute, True)
     if options.help:
-        sys.stdout.write(USAGE)
+        sys.stdout.write(help_text())
         return None
     if options.version:
         sys.stdout.write("my_init %s\n" % __version__)

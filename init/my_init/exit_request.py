@@ -65,8 +65,8 @@ def take_requests(supervisor, log):
         return supervisor.stop_requested()  # a late signal of a request already taken
     for name in names:
         try:
-            with open(path_of(name), errors="replace") as file:
-                line = file.readline().rstrip("\n")
+            with open(path_of(name), "rb") as file:  # bytes: see runtime.write_file
+                line = file.readline().rstrip(b"\n").decode("utf-8", "replace")
             os.unlink(path_of(name))
         except OSError as error:
             log.warn("cannot read exit request %s (%s)" % (path_of(name), error.strerror))

@@ -5,27 +5,13 @@ stopped, nothing is flushed. So an unexpected exception while booting or running
 reported in one line and the normal shutdown follows; one inside a shutdown step is
 reported and the next step runs. my_init then exits with UNEXPECTED_ERROR. The
 traceback is shown with --verbose only (traceback is imported then, never before).
+The PID-1 suite injects such an exception through probes.py.
 """
 
-import os
-
-from my_init import log as logging
+from my_init.messages import DEBUG
 
 # sysexits.h's EX_SOFTWARE, "an internal software error": a bug in my_init.
 UNEXPECTED_ERROR = 70
-# Test hook of the PID-1 suite: MY_INIT_TEST_FAULT=N makes my_init raise an exception
-# when it takes signal N (instead of passing the signal on), so the suite can prove the
-# last resort at any moment it chooses. Costs one lookup per signal, no import.
-FAULT_VARIABLE = "MY_INIT_TEST_FAULT"
-
-
-class InjectedFault(Exception):
-    """Raised only on request of FAULT_VARIABLE."""
-
-
-def inject_fault(signum):
-    if os.environ.get(FAULT_VARIABLE) == str(signum):
-        raise InjectedFault("fault injected by %s=%d" % (FAULT_VARIABLE, signum))
 
 
 def report_unexpected(error, log):
@@ -33,8 +19,8 @@ def report_unexpected(error, log):
     try:
         text = ("%s: %s" % (type(error).__name__, error)).replace("\n", " ")
         log.error("unexpected error in my_init: %s%s" % (
-            text, "" if log.level >= logging.DEBUG else " (traceback with --verbose)"))
-        if log.level >= logging.DEBUG:
+            text, "" if log.level >= DEBUG else " (traceback with --verbose)"))
+        if log.level >= DEBUG:
             import traceback
 
             for chunk in traceback.format_exception(type(error), error, error.__traceback__):

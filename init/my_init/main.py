@@ -4,7 +4,6 @@ import os
 import sys
 import time
 
-from my_init import log as logging
 from my_init.cli import UsageError, parse_args
 from my_init.environment import ContainerEnvironment
 from my_init.exit_request import install_exit_requests, link_finish_scripts
@@ -19,6 +18,7 @@ from my_init.hooks import (
     run_startup_files,
 )
 from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected, survive
+from my_init.messages import DEBUG, ERROR, Log, fill_closed_standard_fds, write_line
 from my_init.readiness import report_not_ready, wait_for_services
 from my_init.runit import find_runsvdir, start_runit, stop_runit
 from my_init.runit_state import SERVICE_DIRECTORY
@@ -137,19 +137,19 @@ def shut_down(options, supervisor, runsvdir_pid, log):
 
 
 def main(argv=None):
-    logging.fill_closed_standard_fds()
-    log = logging.Log()
+    fill_closed_standard_fds()
+    log = Log()
     try:
         options = parse_args(sys.argv[1:] if argv is None else argv)
     except UsageError as error:
-        logging.write_line("my_init: %s" % error)
+        write_line("my_init: %s" % error)
         return 2
     if options is None:
         return 0
     if options.quiet:
-        log.level = logging.ERROR
+        log.level = ERROR
     elif options.verbose:
-        log.level = logging.DEBUG
+        log.level = DEBUG
 
     handled = configure_signals()
     if os.getpid() != 1:

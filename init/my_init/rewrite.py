@@ -1,5 +1,5 @@
 """--rewrite-signal FROM:TO and --map-exit-code FROM:TO: the values, parsed by hand (no
-re: PID 1 would carry it for its whole life)."""
+re: PID 1's import budget, tests/init/test_import_budget.py)."""
 
 import _signal
 

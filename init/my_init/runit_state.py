@@ -11,6 +11,8 @@ any is skipped, runsvdir scans /run/runit/service, which links to the others, in
 
 import os
 
+from my_init.runtime import make_fresh_directory
+
 SERVICE_DIRECTORY = "/etc/service"
 STATE_DIRECTORY = "/run/runit"
 SCAN_DIRECTORY = "/run/runit/service"
@@ -89,9 +91,7 @@ def run_is_writable():
 
 def link_scan_directory(services):
     """A fresh SCAN_DIRECTORY holding one link per service. Raises OSError."""
-    os.makedirs(SCAN_DIRECTORY, mode=0o755, exist_ok=True)
-    for name in os.listdir(SCAN_DIRECTORY):  # a /run kept from an earlier start
-        os.unlink(os.path.join(SCAN_DIRECTORY, name))
+    make_fresh_directory(SCAN_DIRECTORY, 0o755)
     for service in services:
         os.symlink(service, os.path.join(SCAN_DIRECTORY, os.path.basename(service)))
 

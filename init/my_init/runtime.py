@@ -4,9 +4,10 @@
     stopping        exists once the shutdown began (my_init_health then fails)
     exit-request.*  written by my_init_exit (see exit_request.py)
 
-Emptied at boot: after `docker restart` the container's /run still holds the last run's
-files. Without write access (a non-root container) it is skipped quietly: health then
-cannot see a shutdown, and my_init_exit cannot reach my_init.
+Emptied at boot, as every directory my_init keeps under /run (make_fresh_directory):
+after `docker restart` the container's /run still holds the last run's files. Without
+write access (a non-root container) it is skipped quietly: health then cannot see a
+shutdown, and my_init_exit cannot reach my_init.
 """
 
 import os
@@ -20,12 +21,22 @@ def path_of(name):
     return os.path.join(RUNTIME_DIRECTORY, name)
 
 
+def make_fresh_directory(path, mode):
+    """`path` (str or bytes) made with `mode` (less the umask) if missing, else emptied of
+    the files and links an earlier start left there; subdirectories are kept. Raises
+    OSError."""
+    os.makedirs(path, mode=mode, exist_ok=True)
+    for name in os.listdir(path):
+        try:
+            os.unlink(os.path.join(path, name))
+        except IsADirectoryError:
+            pass
+
+
 def prepare_runtime_directory(log):
     """Create /run/my_init (0755), empty it, and write the PID. False if impossible."""
     try:
-        os.makedirs(RUNTIME_DIRECTORY, mode=0o755, exist_ok=True)
-        for name in os.listdir(RUNTIME_DIRECTORY):
-            os.unlink(path_of(name))
+        make_fresh_directory(RUNTIME_DIRECTORY, 0o755)
         write_file(PID_FILE, "%d\n" % os.getpid())
     except OSError as error:
         log.debug("%s not usable (%s): no health state, no exit requests"
@@ -35,10 +46,11 @@ def prepare_runtime_directory(log):
 
 
 def write_file(name, text):
-    """Atomically: a reader sees the old file or the whole new one."""
+    """Atomically: a reader sees the old file or the whole new one. Bytes: a text file
+    would look up the locale's codec, which a dist built on Python 3.9 lacks."""
     temporary = path_of(".%s.new" % name)
-    with open(temporary, "w") as file:
-        file.write(text)
+    with open(temporary, "wb") as file:
+        file.write(text.encode())
     os.rename(temporary, path_of(name))
 
 

@@ -16,7 +16,6 @@ STATE_NAMES = {0: "down", 1: "running", 2: "finishing"}
 class Status:
     def __init__(self, record):
         self.pid = int.from_bytes(record[12:16], "little")
-        self.paused = record[16] != 0
         self.want = chr(record[17])
         self.state = record[19]
 
@@ -34,6 +33,21 @@ def runsv_answers(directory):
         return False
     os.close(fd)
     return True
+
+
+def send_command(directory, command):
+    """Write a one-letter command (bytes) to the service's runsv through supervise/control,
+    as `sv` does (b"k": SIGKILL to the service). False when its runsv does not answer."""
+    try:
+        fd = os.open(os.path.join(directory, "supervise", "control"), os.O_WRONLY | os.O_NONBLOCK)
+    except OSError:  # ENOENT: not created yet; ENXIO: nobody reading it
+        return False
+    try:
+        return os.write(fd, command) == 1
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def read_status(directory):

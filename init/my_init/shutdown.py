@@ -25,15 +25,14 @@ def signal_all(signum):
 
 def kill_all_processes(supervisor, deadline, log):
     """SIGTERM (and SIGCONT, so stopped processes can act on it) to all, wait for them
-    until the deadline, then SIGKILL. Returns True if everything exited on SIGTERM."""
+    until the deadline, then SIGKILL."""
     if not supervisor.has_children():
-        return True
+        return
     log.info("Killing all processes...")
     signal_all(signals.SIGTERM)
     signal_all(signals.SIGCONT)
     if supervisor.wait_until(lambda: not supervisor.has_children(), deadline):
-        return True
+        return
     log.warn("processes still running after KILL_ALL_PROCESSES_TIMEOUT; sending SIGKILL")
     signal_all(signals.SIGKILL)
     supervisor.wait_until(lambda: not supervisor.has_children(), time.monotonic() + KILL_GRACE)
-    return False

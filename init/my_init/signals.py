@@ -1,8 +1,7 @@
 """Which signals PID 1 takes, and the clean signal state every child starts with.
 
-Uses `_signal`, the C module that `signal` wraps: the wrapper only adds enums, and
-importing it pulls in enum, functools and collections, over 1 MB that PID 1 would
-carry for its whole life. The functions and constants are the same.
+Uses `_signal`, the C module that `signal` wraps with enums: the same functions and
+constants within PID 1's import budget (tests/init/test_import_budget.py).
 """
 
 import _signal

@@ -8,7 +8,7 @@ import os
 import time
 
 from my_init import signals
-from my_init.last_resort import inject_fault
+from my_init.probes import run_probes
 from my_init.proc import process_name
 from my_init.spawn import spawn_patiently
 
@@ -138,7 +138,7 @@ class Supervisor:
             return
         if signals.is_own_broken_pipe(info):
             return
-        inject_fault(signum)
+        run_probes(signum)
         hook = self.signal_hooks.get(signum)
         if hook is not None and hook():
             return

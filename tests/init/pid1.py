@@ -82,7 +82,9 @@ class InitRun:
         self.write("group", lines + "%s:x:%d:\n" % (name, gid), mode=0o644)
 
     def start(self, args=(), command=(), env=None, user=None, pid_namespace=True,
-              argv=None, preload=None, read_only_etc=False):
+              argv=None, preload=None, read_only_etc=False, terminal=None):
+        """`terminal`: a pty's slave fd, made the init's stdin and controlling terminal
+        (in a new session, as `docker run -t` gives PID 1)."""
         environment = self.variant.environment()
         environment.update(env or {})
         if preload:
@@ -95,9 +97,12 @@ class InitRun:
         self.pid_namespace = pid_namespace
         full = sandbox.command(self.upper, self.work, init_argv, python=PYTHON, user=user,
                                pid_namespace=pid_namespace, read_only_etc=read_only_etc)
+        if terminal is not None:
+            full = ["setsid", "--ctty"] + full
         self.started_at = time.monotonic()
         self.stderr_so_far = b""
-        self.process = subprocess.Popen(full, env=environment, stdin=subprocess.DEVNULL,
+        self.process = subprocess.Popen(full, env=environment,
+                                        stdin=subprocess.DEVNULL if terminal is None else terminal,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return self
 

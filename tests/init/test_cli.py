@@ -29,6 +29,11 @@ def test_version_matches_the_release(init):
     (["--quiet=yes"], "option --quiet takes no value"),
     (["--skip-runit"], "--skip-runit needs a main command"),
     (["--quiet", "--verbose"], "--quiet and --verbose exclude each other"),
+    (["-gx"], "unknown option -x in -gx"),
+    (["-v=1"], "option -v takes no value"),
+    (["--wait-for-services"], "option --wait-for-services needs a value"),
+    (["--map-exit-code", "256:0"], "--map-exit-code '256:0': 256 is not an exit code (0-255)"),
+    (["--rewrite-signal=TERM:RTMIN+99"], "--rewrite-signal 'TERM:RTMIN+99': RTMIN+99 is outside"),
 ])
 def test_bad_usage_is_one_line_and_exit_2(init, args, message):
     assert init.run(args=args) == 2
@@ -56,9 +61,10 @@ def test_quiet_logs_nothing_on_success(init):
     assert init.stderr == ""
 
 
-def test_verbose_logs_debug(init):
+@pytest.mark.parametrize("flag", ["-v", "-gv"])
+def test_verbose_logs_debug(init, flag):
     init.write("my_init.d/10-plain", "#!/bin/sh\n", mode=0o644)
-    assert init.run(args=["-v", "--skip-runit"], command=["true"]) == 0
+    assert init.run(args=[flag, "--skip-runit"], command=["true"]) == 0
     assert "--- skipping /etc/my_init.d/10-plain: not executable" in init.stderr
 
 

@@ -1,7 +1,8 @@
 """fork failing for lack of processes or memory (a full pids cgroup, RLIMIT_NPROC, a
 memory limit): retried briefly, then one line naming what could not be started; the
 main command gives exit 71 after the normal shutdown, a startup script fails the boot,
-a hook is skipped, and at shutdown the services are stopped without `sv`.
+a hook is skipped, and at shutdown the services are stopped, and killed when they
+ignore SIGTERM, without `sv`.
 
 Forks fail through the fork_shim fixture (programs/fail_fork.c): while /etc/no-fork
 exists in the sandbox, every fork() of PID 1 fails with EAGAIN, or with the errno
@@ -133,3 +134,24 @@ def test_services_stop_through_runsv_when_sv_cannot_be_forked(init, fork_shim):
     assert "Killing all processes" not in init.stderr
     assert "SIGKILL" not in init.stderr
     assert "Traceback" not in init.stderr
+
+
+def test_service_ignoring_term_is_killed_without_sv_and_without_the_kill_all(init, fork_shim):
+    # sv cannot be forked at shutdown, the service ignores the SIGTERM runsv passes on, and
+    # there is no kill-all step: the SIGKILL still reaches it, through its runsv. runsv
+    # (told to exit) leaves at once, so PID 1 reaps the killed service; it does so while
+    # it retries the post-shutdown hook's fork, which lets the debug log show it.
+    init.write("service/stubborn/run", "#!/bin/sh\ntrap '' TERM\necho $$ > /etc/service-pid\n"
+               "while :; do sleep 0.05; done\n")
+    init.write("my_init.post_shutdown.d/10-hook", "#!/bin/sh\n")
+    main = "while [ ! -e /etc/service-pid ]; do sleep 0.05; done; touch %s" % NO_FORK
+    code = start_failing(init, fork_shim, args=["--no-kill-all-on-exit", "--verbose"],
+                         command=["sh", "-c", main], env={"KILL_PROCESS_TIMEOUT": "1"})
+    assert code == 0, init.stderr
+    assert "cannot start sv: fork failed" in init.stderr
+    assert ("*** WARNING: runit services still running after KILL_PROCESS_TIMEOUT; "
+            "sending SIGKILL\n") in init.stderr
+    service_pid = int((init.etc / "service-pid").read_text())
+    assert "--- reaped orphan PID %d (status 137)\n" % service_pid in init.stderr, init.stderr
+    assert "Killing all processes" not in init.stderr
+    assert "kill-all step" not in init.stderr and "Traceback" not in init.stderr

@@ -53,7 +53,7 @@ def test_verbose_shows_the_traceback(init):
     assert init.run(args=["--verbose", "--skip-runit"], command=["true"], env=FAULT) == 70
     assert REPORT + "\n" in init.stderr
     assert "--- Traceback (most recent call last):" in init.stderr
-    assert "--- my_init.last_resort.InjectedFault: fault injected" in init.stderr
+    assert "--- my_init.probes.InjectedFault: fault injected" in init.stderr
     assert "/etc/my_init.d/10-fault" not in init.stderr.split(REPORT)[1].split("Traceback")[0]
 
 

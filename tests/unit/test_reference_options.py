@@ -1,4 +1,4 @@
-"""The documentation's option and variable lists match my_init's own `--help` (cli.USAGE):
+"""The documentation's option and variable lists match my_init's own `--help` (cli.help_text()):
 the option table of docs/my_init.md names every option and nothing else, its variable
 table every variable with the same default, and the README's shutdown summary the same
 defaults."""
@@ -6,7 +6,7 @@ defaults."""
 import os
 import re
 
-from my_init.cli import USAGE
+from my_init.cli import help_text
 from paths import ROOT
 
 OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
@@ -19,7 +19,7 @@ def read(name):
 
 def usage_section(title):
     """The lines of one section of USAGE ("options:", "environment:")."""
-    lines = USAGE.split("\n%s\n" % title, 1)[1].split("\n\n", 1)[0]
+    lines = help_text().split("\n%s\n" % title, 1)[1].split("\n\n", 1)[0]
     return lines.splitlines()
 
 

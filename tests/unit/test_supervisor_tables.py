@@ -12,7 +12,7 @@ INIT = os.path.join(ROOT, "init")
 # Runs in a child process: it becomes a subreaper, which must not happen to pytest itself.
 SCRIPT = r"""
 import os, sys
-from my_init.log import Log
+from my_init.messages import Log
 from my_init.signals import configure_signals
 from my_init.subreaper import become_subreaper
 from my_init.supervisor import Supervisor, exit_code

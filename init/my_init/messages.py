@@ -28,15 +28,14 @@ def encode_line(text):
     return raw.decode("utf-8", "backslashreplace").encode("utf-8")
 
 
-def write_line(text, fd=STDERR):
-    """Write one line; returns False (and drops it) when the output is gone."""
+def write_line(text):
+    """Write one line; drop it when the output is gone."""
     data = encode_line(text + "\n")
     try:
         while data:
-            data = data[os.write(fd, data):]
+            data = data[os.write(STDERR, data):]
     except OSError:
-        return False
-    return True
+        pass
 
 
 def fill_closed_standard_fds():
@@ -62,26 +61,27 @@ def fill_closed_standard_fds():
             os.close(null)
 
 
-class Log:
-    def __init__(self, level=INFO, fd=STDERR):
-        self.level = level
-        self.fd = fd
+# Level -> prefix of its lines.
+PREFIXES = {ERROR: "*** ", WARN: "*** WARNING: ", INFO: "*** ", DEBUG: "--- "}
 
-    def _write(self, prefix, message):
-        write_line(prefix + message, self.fd)
+
+class Log:
+    def __init__(self, level=INFO):
+        self.level = level
+
+    def say(self, level, message):
+        """Write `message` if the log's level lets `level` through."""
+        if self.level >= level:
+            write_line(PREFIXES[level] + message)
 
     def error(self, message):
-        if self.level >= ERROR:
-            self._write("*** ", message)
+        self.say(ERROR, message)
 
     def warn(self, message):
-        if self.level >= WARN:
-            self._write("*** WARNING: ", message)
+        self.say(WARN, message)
 
     def info(self, message):
-        if self.level >= INFO:
-            self._write("*** ", message)
+        self.say(INFO, message)
 
     def debug(self, message):
-        if self.level >= DEBUG:
-            self._write("--- ", message)
+        self.say(DEBUG, message)

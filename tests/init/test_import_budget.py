@@ -1,0 +1,112 @@
+"""The import budget of PID 1: the modules my_init holds while idle are the listed ones,
+and none of the modules that would weigh on PID 1 for the container's whole life.
+
+my_init writes the names in its sys.modules when it takes a signal and
+MY_INIT_TEST_MODULES=PATH is set (init/my_init/probes.py); the test sends SIGWINCH once
+PID 1 is idle: in runit mode with a service up, and in one-shot mode with the main
+command running (it ignores the forwarded SIGWINCH, as `sleep` does by default).
+
+This file is the one home of the rule; the code that keeps to it (parsing by hand,
+_signal, work done in a child) points here.
+"""
+
+import os
+import signal
+import subprocess
+
+import pytest
+
+from pid1 import PYTHON
+
+# Each costs PID 1 hundreds of kB to a few MB for the container's whole life, pulled in
+# with what they import (enum, functools, collections, gettext...): parsed by hand
+# (cli.py, rewrite.py), _signal instead of signal (signals.py), json in a child
+# (environment.py), inspect kept out of the compiled start-up (build/).
+FORBIDDEN = frozenset(("re", "json", "signal", "argparse", "logging", "inspect", "enum"))
+
+# my_init's own modules PID 1 holds while idle. rewrite comes in only when an option takes
+# a value; subreaper only when my_init is not PID 1 (never in these cases).
+OWN_MODULES = frozenset((
+    "my_init", "my_init.cli", "my_init.environment", "my_init.exit_request", "my_init.hooks",
+    "my_init.last_resort", "my_init.leave", "my_init.main", "my_init.messages",
+    "my_init.probes", "my_init.proc", "my_init.readiness", "my_init.runit",
+    "my_init.runit_state", "my_init.runtime", "my_init.services", "my_init.shutdown",
+    "my_init.signals", "my_init.spawn", "my_init.supervisor"))
+WITH_OPTION_VALUES = OWN_MODULES | {"my_init.rewrite"}
+
+# Every other module PID 1 may hold: what my_init imports from the standard library,
+# and the compiled init's start-up (CPython's core, Nuitka's loader: importlib, warnings;
+# built on 3.9 also encodings.latin_1 and types). The interpreted init may hold its
+# interpreter's start-up modules too (site, runpy, ...): they are measured by running a
+# module that lists them, the same way (`python -m`).
+STANDARD_MODULES = frozenset((
+    "__main__", "_abc", "_codecs", "_collections_abc", "_frozen_importlib",
+    "_frozen_importlib_external", "_imp", "_io", "_signal", "_stat", "_thread", "_warnings",
+    "_weakref", "abc", "builtins", "codecs", "encodings", "encodings.aliases",
+    "encodings.latin_1", "encodings.utf_8", "errno", "genericpath", "importlib",
+    "importlib._bootstrap", "importlib._bootstrap_external", "io", "marshal", "os",
+    "os.path", "posix", "posixpath", "stat", "sys", "time", "types", "warnings", "zipimport"))
+
+LISTING = "idle-modules"  # in the sandbox's /etc
+SERVICE = "#!/bin/sh\ntouch /etc/service-up\nexec sleep 1000\n"
+MAIN_COMMAND = ["sh", "-c", "touch /etc/main-up; exec sleep 1000"]
+MODES = {
+    # mode: (options, main command, own modules, exit code after SIGTERM)
+    "runit": ([], [], OWN_MODULES, 0),
+    "one-shot": ([], MAIN_COMMAND, OWN_MODULES, 128 + signal.SIGTERM),
+    "one-shot-with-option-values": (["--map-exit-code", "143:0", "--rewrite-signal", "HUP:TERM"],
+                                    MAIN_COMMAND, WITH_OPTION_VALUES, 0),
+}
+LISTER = "import sys\nsys.stdout.write(''.join(name + '\\n' for name in sorted(sys.modules)))\n"
+
+
+def idle_modules(init, args, command, exit_code):
+    init.write("service/idle/run", SERVICE)
+    init.start(args=args, command=command, env={"MY_INIT_TEST_MODULES": "/etc/" + LISTING})
+    init.wait_for_file("service-up")
+    if command:
+        init.wait_for_file("main-up")
+    init.signal(signal.SIGWINCH)
+    listing = init.wait_for_file(LISTING)
+    init.signal(signal.SIGTERM)
+    assert init.wait() == exit_code, init.stderr
+    return set(listing.read_text().split())
+
+
+def interpreter_start_up(variant, tmp_path):
+    """What the interpreted init's interpreter holds before my_init's first line: a
+    module that lists sys.modules, run as the init is (`python -m`, same environment)."""
+    if variant.name != "interpreted":
+        return set()
+    (tmp_path / "list_modules.py").write_text(LISTER)
+    environment = variant.environment()
+    environment["PYTHONPATH"] = "%s:%s" % (tmp_path, environment["PYTHONPATH"])
+    result = subprocess.run([PYTHON, "-m", "list_modules"], env=environment,
+                            cwd="/", capture_output=True, text=True, check=True)
+    return set(result.stdout.split())
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_idle_pid1_holds_only_the_listed_modules(init, tmp_path, mode):
+    args, command, own_modules, exit_code = MODES[mode]
+    held = idle_modules(init, args, command, exit_code)
+    start_up = interpreter_start_up(init.variant, tmp_path)
+    # Only what my_init brings counts: Python 3.9's runpy (`python -m`) imports re and
+    # enum before my_init's first line; the compiled init has no runpy.
+    forbidden = sorted(FORBIDDEN & (held - start_up))
+    assert not forbidden, "PID 1 holds %s" % ", ".join(forbidden)
+    assert {name for name in held if name.split(".")[0] == "my_init"} == own_modules
+    beyond = sorted(held - own_modules - start_up - STANDARD_MODULES)
+    assert not beyond, "PID 1 holds modules outside the budget: %s" % ", ".join(beyond)
+
+
+def test_the_listing_is_written_only_on_request(init):
+    """Without the variable nothing is written: the probe costs nothing unused."""
+    init.write("service/idle/run", SERVICE)
+    init.start(args=["--verbose"])
+    init.wait_for_file("service-up")
+    init.signal(signal.SIGWINCH)
+    init.signal(signal.SIGTERM)
+    assert init.wait() == 0, init.stderr
+    assert "--- SIGWINCH: no main command to pass it to\n" in init.stderr  # it was taken
+    assert not any(name.startswith(LISTING) for name in os.listdir(init.etc))
