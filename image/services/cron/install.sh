@@ -33,6 +33,24 @@ if [ ! -e /usr/sbin/sendmail ]; then
     install -m 0755 "$here/cron-output-to-syslog" /usr/sbin/sendmail
 fi
 
+# Debian's cron keeps each job's output in a temporary file in /tmp, and cannot run a job
+# without one; on a read-only /tmp the run script preloads this library, which lets it
+# follow TMPDIR (see tmpfile-in-tmpdir.c). cronie (EL) reads the output from a pipe.
+if ! command -v crond >/dev/null 2>&1; then
+    if [ ! -f "$here/tmpfile-in-tmpdir.so" ]; then
+        echo "cron/install.sh: $here/tmpfile-in-tmpdir.so is missing (the builder's /out/services/cron; rebuild the builder)" >&2
+        exit 1
+    fi
+    install -d -m 0755 /usr/lib/baseimage/cron
+    install -m 0644 "$here/tmpfile-in-tmpdir.so" /usr/lib/baseimage/cron/tmpfile-in-tmpdir.so
+fi
+
+# Debian's daily backup of the dpkg database into /var/backups fails on a read-only root
+# (docker run --read-only), where that database cannot change either: it skips then.
+if [ -f /etc/cron.daily/dpkg ]; then
+    sed -i '1a # baseimage: a read-only /var/backups (read-only root): nothing can have changed, nothing to back up.\n[ -w /var/backups ] || exit 0' /etc/cron.daily/dpkg
+fi
+
 install -d -m 0755 /etc/service/cron
 install -m 0755 "$here/run" /etc/service/cron/run
 # cron runs jobs as their owners and reads root's crontabs: skipped as a non-root user.
