@@ -10,25 +10,18 @@
 # /etc/my_init.d, which users may replace wholesale (e.g. with a volume).
 set -e
 runtime_dir=/run/ssh
-said_read_only=
-key_path() {
-    type=$1
-    file=/etc/ssh/ssh_host_${type}_key
-    if [ -s "$file" ] || [ -w /etc/ssh ]; then
-        echo "$file"
-        return
-    fi
-    if [ -z "$said_read_only" ]; then
-        echo "sshd: /etc/ssh is read-only; host keys it lacks are made in $runtime_dir, new each time the container starts (mount keys into /etc/ssh to keep them)" >&2
-        said_read_only=1
-    fi
-    install -d -m 0700 "$runtime_dir"
-    echo "$runtime_dir/ssh_host_${type}_key"
-}
 generate() {
     type=$1
     shift
-    file=$(key_path "$type")
+    file=/etc/ssh/ssh_host_${type}_key
+    if [ ! -s "$file" ] && [ ! -w /etc/ssh ]; then
+        file=$runtime_dir/ssh_host_${type}_key
+        # Said once a container start (while /run/ssh does not exist yet).
+        if [ ! -d "$runtime_dir" ]; then
+            echo "sshd: /etc/ssh is read-only; host keys it lacks are made in $runtime_dir, new each time the container starts (mount keys into /etc/ssh to keep them)" >&2
+            install -d -m 0700 "$runtime_dir"
+        fi
+    fi
     if [ ! -s "$file" ]; then
         rm -f "$file" "$file.pub"
         ssh-keygen -q -t "$type" "$@" -N '' -C "root@$(uname -n)" -f "$file"
