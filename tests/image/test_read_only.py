@@ -133,12 +133,12 @@ def test_read_only_root_runs_startup_scripts_own_services_and_cron_jobs(containe
 
 
 def test_read_only_root_daily_jobs_succeed(containers):
-    """cron's daily jobs (/etc/cron.daily) succeed on a read-only root: logrotate says in
-    one line that a read-only /var/log cannot be rotated, dpkg's database backup has
-    nothing to do."""
+    """cron's daily jobs (/etc/cron.daily, as /etc/crontab runs them) succeed on a read-only
+    root: logrotate says in one line that a read-only /var/log cannot be rotated; dpkg's
+    database backup and apt's daily job have nothing to do."""
     container = containers.booted(**READ_ONLY)
     wait_for_services(container, ["syslog-ng", "cron"])
-    daily = exec_in(container, ["run-parts", "--report", "--regex", "^(dpkg|logrotate)$", "/etc/cron.daily"])
+    daily = exec_in(container, "cd / && run-parts --report /etc/cron.daily")
     assert daily.exit_code == 0, daily.stdout + daily.stderr
     assert (daily.stdout + daily.stderr).splitlines() == [
         "/etc/cron.daily/logrotate:",

@@ -45,11 +45,17 @@ if ! command -v crond >/dev/null 2>&1; then
     install -m 0644 "$here/tmpfile-in-tmpdir.so" /usr/lib/baseimage/cron/tmpfile-in-tmpdir.so
 fi
 
-# Debian's daily backup of the dpkg database into /var/backups fails on a read-only root
-# (docker run --read-only), where that database cannot change either: it skips then.
-if [ -f /etc/cron.daily/dpkg ]; then
-    sed -i '1a # baseimage: a read-only /var/backups (read-only root): nothing can have changed, nothing to back up.\n[ -w /var/backups ] || exit 0' /etc/cron.daily/dpkg
-fi
+# Debian's daily jobs that write under /var fail on a read-only root (docker run
+# --read-only), where they have nothing to do: the dpkg database they back up into
+# /var/backups cannot change, and apt's (apt-compat) only takes a lock in /var/lib/apt
+# when no APT::Periodic setting asks for more. Each skips when its directory is read-only.
+skip_when_read_only() {
+    local job=/etc/cron.daily/$1 directory=$2
+    [ -f "$job" ] || return 0
+    sed -i "1a # baseimage: skipped on a read-only root (nothing to do there).\\n[ -w $directory ] || exit 0" "$job"
+}
+skip_when_read_only dpkg /var/backups
+skip_when_read_only apt-compat /var/lib/apt
 
 install -d -m 0755 /etc/service/cron
 install -m 0755 "$here/run" /etc/service/cron/run
