@@ -47,6 +47,7 @@ test: lint init build
 test-init: venv init
 	$(PYTEST) tests/init
 
+## lint: shellcheck, hadolint and ruff (ruff.toml) over the tree
 lint: venv
 	bash tools/lint.sh $(VENV)
 

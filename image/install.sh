@@ -4,8 +4,9 @@
 #
 # Contract for step and service authors:
 # - lib/distro.sh is sourced first; its functions (pkg_install, pkg_name, enable_epel,
-#   pam_cron_file, sftp_server_path, ...) and DISTRO_FAMILY / DISTRO_ID / DISTRO_MAJOR
-#   are exported, so each step calls them directly. IMAGE_BUILD_DIR is this directory.
+#   pam_cron_file, sftp_server_path, ssh_client_programs, ...) and DISTRO_FAMILY /
+#   DISTRO_ID / DISTRO_MAJOR are exported, so each step calls them directly.
+#   IMAGE_BUILD_DIR is this directory.
 # - Steps run as `bash install.sh`, from their own folder, with `set -euo pipefail`
 #   expected; a failing step fails the build. Order:
 #     1. base/*/install.sh       the base system (init, runit, directories), lexical order
@@ -36,7 +37,7 @@ export IMAGE_BUILD_DIR
 . "$IMAGE_BUILD_DIR/lib/distro.sh"
 export -f distro_die distro_detect distro_package_table distro_package_entries \
     distro_package_manager pkg_name pkg_refresh pkg_install pkg_clean enable_epel \
-    pam_cron_file sftp_server_path
+    pam_cron_file sftp_server_path ssh_client_programs
 echo "*** image: building on $DISTRO_ID $DISTRO_MAJOR ($DISTRO_FAMILY family)"
 
 die() {

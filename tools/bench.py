@@ -2,9 +2,9 @@
 
     sudo python3 tools/bench.py [--dist dist/my_init] [--out dist] [--quick]
 
-Every init runs as PID 1 of a fresh PID and mount namespace (unshare), with /etc under an
-overlay whose changes vanish with the namespace, so no run touches the host's /etc.
-Measured per init (see the README's build section for what each figure means):
+Every init runs as PID 1 of a fresh PID and mount namespace, over a private /etc and /run
+(tools/sandbox.py, the PID-1 tests' sandbox), so no run touches the host's /etc.
+Measured per init (docs/benchmark.md says what each figure means):
   memory   VmRSS (/proc/PID/status), PSS, private (USS), Anonymous and Private_Dirty
            (/proc/PID/smaps_rollup) of the idle PID 1: one-shot mode (`-- sleep`) and, for
            my_init, runit mode with an empty /etc/service
@@ -19,7 +19,7 @@ The floor is the least a Python PID 1 can be: `python3 -S -I` (the interpreter o
 interpreted column) running FLOOR_SCRIPT, which forks and execs the main command, passes
 TERM, INT and HUP on and waits. Ratios to it say how far each init is from that floor.
 Writes OUT/bench.json and, when matplotlib is importable, OUT/bench.png; prints a table.
-Needs root, unshare (util-linux), bash, runit's runsvdir/runsv on PATH.
+Needs root, unshare and setpriv (util-linux), bash, runit's runsvdir/runsv on PATH.
 """
 
 import argparse
@@ -35,29 +35,14 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import sandbox
+from bench_report import markdown_table, ratio_cell, save_chart
+from paths import DIST, ROOT
+from waiting import sleep_until
+
 ORPHAN_COMM = "bench-orphan"
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 30.0
-
-# Runs inside the namespaces as their first process, then becomes the init (exec keeps
-# PID 1). $1 is the run directory (host /tmp, visible inside), the rest is the init's argv.
-# /etc gets an overlay on a private tmpfs; the files my_init reads or writes at boot are
-# replaced by empty ones, and /etc/service by the run's own service directory.
-SANDBOX_SCRIPT = r"""
-set -e
-run=$1; shift
-mount -t tmpfs bench-overlay "$run/overlay"
-mkdir "$run/overlay/upper" "$run/overlay/work"
-mount -t overlay overlay -o "lowerdir=/etc,upperdir=$run/overlay/upper,workdir=$run/overlay/work" /etc
-rm -rf /etc/service /etc/my_init.d /etc/rc.local /etc/my_init.pre_shutdown.d \
-    /etc/my_init.post_shutdown.d /etc/container_environment /etc/container_environment.sh \
-    /etc/container_environment.json
-mkdir /etc/service /etc/my_init.d
-mount --bind "$run/service" /etc/service
-printf '%s\n' "$EPOCHREALTIME" >"$run/exec-time"
-exec "$@"
-"""
 
 # The main command: note when it starts running, then idle until TERM.
 MAIN_SCRIPT = r"""printf '%s\n' "$EPOCHREALTIME" >"$1"; exec sleep 100000"""
@@ -184,21 +169,23 @@ def wait_readable(fd, timeout, what):
 
 
 class Sandbox:
-    """One init as PID 1 of fresh PID and mount namespaces; use as a context manager."""
+    """One init as PID 1 of fresh PID and mount namespaces, over a private /etc whose boot
+    files are hidden and whose /etc/service holds SERVICES sleepers (tools/sandbox.py);
+    use as a context manager."""
 
     def __init__(self, variant, main=None, services=0):
         self.variant = variant
         self.main = main
         self.services = services
         self.run_dir = tempfile.mkdtemp(prefix="bench-run-")
+        self.service_dir = os.path.join(self.run_dir, "upper", "etc", "service")
         self.process = None
         self.pid = None
 
     def __enter__(self):
-        for name in ("overlay", "service"):
-            os.mkdir(os.path.join(self.run_dir, name))
+        sandbox.prepare(self.path("upper"), self.path("work"), hide=sandbox.BOOT_FILES)
         for number in range(self.services):
-            service = os.path.join(self.run_dir, "service", "sleeper%d" % number)
+            service = os.path.join(self.service_dir, "sleeper%d" % number)
             os.mkdir(service)
             with open(os.path.join(service, "run"), "w") as stream:
                 stream.write("#!/bin/sh\nexec sleep 100000\n")
@@ -207,8 +194,8 @@ class Sandbox:
         if self.main:
             argv += (["--"] if self.variant["separator"] else []) + self.main
         environ = dict(os.environ, **self.variant["env"])
-        command = ["unshare", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private",
-                   "bash", "-c", SANDBOX_SCRIPT, "bench-sandbox", self.run_dir] + argv
+        command = sandbox.command(self.path("upper"), self.path("work"), argv,
+                                  exec_time=self.path("exec-time"))
         self.process = subprocess.Popen(command, env=environ, stdin=subprocess.DEVNULL,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
@@ -219,16 +206,14 @@ class Sandbox:
         return self
 
     def _find_init(self):
-        """Host PID of the namespace's PID 1: unshare's only child."""
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
+        """Host PID of the namespace's PID 1: unshare's only child (the sandbox, which
+        becomes the init by exec)."""
+        def only_child():
             found = children(self.process.pid)
-            if found:
-                return found[0]
-            if self.process.poll() is not None:
-                raise BenchError("unshare exited %d: %s" % (self.process.returncode, self._stderr()))
-            time.sleep(0.001)
-        raise BenchError("unshare started no child")
+            if not found:
+                self._check_alive()
+            return found[0] if found else None
+        return sleep_until(only_child, READY_TIMEOUT, "unshare to start the sandbox", interval=0.001)
 
     def _stderr(self):
         if self.process.stderr is None:
@@ -245,32 +230,31 @@ class Sandbox:
 
     def wait_services_up(self):
         """Until runsv reports every service as running (supervise/stat says "run")."""
-        deadline = time.monotonic() + READY_TIMEOUT
-        stat_files = [os.path.join(self.run_dir, "service", "sleeper%d" % n, "supervise", "stat")
+        stat_files = [os.path.join(self.service_dir, "sleeper%d" % n, "supervise", "stat")
                       for n in range(self.services)]
-        while time.monotonic() < deadline:
-            up = 0
-            for stat_file in stat_files:
-                try:
-                    with open(stat_file) as stream:
-                        up += stream.read().strip() == "run"
-                except FileNotFoundError:
-                    pass
-            if up == self.services:
-                return
-            self._check_alive()
-            time.sleep(0.01)
-        raise BenchError("%d services did not come up within %.0f s" % (self.services, READY_TIMEOUT))
+
+        def running(stat_file):
+            try:
+                with open(stat_file) as stream:
+                    return stream.read().strip() == "run"
+            except FileNotFoundError:
+                return False
+        self.wait_alive(lambda: all(running(stat_file) for stat_file in stat_files),
+                        "%d services to come up" % self.services)
 
     def wait_runsvdir(self):
         """Until PID 1 has a runsvdir child (runit mode is booted)."""
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if any(comm(child) == "runsvdir" for child in children(self.pid)):
-                return
+        self.wait_alive(lambda: any(comm(child) == "runsvdir" for child in children(self.pid)),
+                        "runsvdir under PID 1")
+
+    def wait_alive(self, condition, what):
+        """sleep_until CONDITION, ending at once if the init exits."""
+        def met():
+            if condition():
+                return True
             self._check_alive()
-            time.sleep(0.01)
-        raise BenchError("no runsvdir under PID 1 within %.0f s" % READY_TIMEOUT)
+            return False
+        sleep_until(met, READY_TIMEOUT, what, interval=0.01)
 
     def _check_alive(self):
         if self.process.poll() is not None:
@@ -383,23 +367,21 @@ def orphan_children(pid):
 
 
 def read_line_from_fifo(run, fifo, timeout, what):
-    """Wait (select, not polling) for a line written into FIFO by a process of RUN."""
+    """Wait (select) for a line written into FIFO by a process of RUN."""
     fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    data = bytearray()
+
+    def line_read():
+        # A FIFO nobody has opened for writing yet is not readable: select wakes up now
+        # and then to notice an init that died before starting the writer.
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        chunk = os.read(fd, 64) if ready else b""
+        if not chunk:
+            run._check_alive()
+        data.extend(chunk)
+        return data.endswith(b"\n")
     try:
-        data = b""
-        deadline = time.monotonic() + timeout
-        while not data.endswith(b"\n"):
-            # A FIFO nobody has opened for writing yet is not readable: wake up now and
-            # then to notice an init that died before starting the writer.
-            ready, _, _ = select.select([fd], [], [], 0.1)
-            chunk = os.read(fd, 64) if ready else b""
-            if not chunk:
-                run._check_alive()
-                if time.monotonic() > deadline:
-                    raise BenchError("timed out after %.0f s waiting for %s" % (timeout, what))
-                if ready:
-                    time.sleep(0.0005)  # the writer closed without a full line yet
-            data += chunk
+        sleep_until(line_read, timeout, what, interval=0.0005)
         return data.decode()
     finally:
         os.close(fd)
@@ -418,12 +400,13 @@ def orphans(variant, count):
         started = time.monotonic()
         with open(go, "w") as stream:
             stream.write("go\n")
-        deadline = started + STOP_TIMEOUT
-        left = orphan_children(run.pid)
-        while left and time.monotonic() < deadline:
-            time.sleep(0.002)
-            left = orphan_children(run.pid)
+        try:
+            sleep_until(lambda: not orphan_children(run.pid), STOP_TIMEOUT, "the orphans to be reaped",
+                        interval=0.002)
+        except TimeoutError:
+            pass  # reported as not reaped, with the zombies left
         reaped_after = time.monotonic() - started
+        left = orphan_children(run.pid)
         zombies = 0
         for child in left:
             try:
@@ -540,7 +523,7 @@ def table(report):
     results = report["results"]
     names = [name for name in INIT_ORDER if name in results]
     header = ["measure"] + names + ["%s/%s" % pair for pair in RATIOS]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    rows = []
     for label, key_path, scale in ROWS:
         if "runit" in key_path and not any(
                 key_path[1] in (results[name].get("runit") or {}) for name in names):
@@ -553,22 +536,20 @@ def table(report):
             cells.append("-" if value is None else ("%.2f" % (value * scale) if scale != 1 or isinstance(value, float) else str(value)))
         for numerator, denominator in RATIOS:
             value = ratio(results, key_path, numerator, denominator)
-            cells.append("-" if value is None or "zombies" in label else "%.2f" % value)
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+            cells.append(ratio_cell(None if "zombies" in label else value))
+        rows.append(cells)
+    return markdown_table(header, rows)
 
 
 def chart(report, path):
-    try:
-        import matplotlib
-    except ImportError:
-        return False
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    """bench.png: memory, start-up and stop of each init; False without matplotlib."""
     results = report["results"]
     names = [name for name in INIT_ORDER if name in results]
-    figure, axes = plt.subplots(2, 2, figsize=(13, 8))
+    title = "PID 1 benchmark, %s, %s" % (report["date"], report["machine"]["cpu"])
+    return save_chart(path, title, (2, 2), (13, 8), lambda axes: draw_panels(axes, results, names))
+
+
+def draw_panels(axes, results, names):
     panels = (
         (axes[0][0], "idle PID 1 memory, one-shot (MB)",
          [("RSS", "rss_kb"), ("PSS", "pss_kb"), ("USS", "uss_kb"), ("Anonymous", "anon_kb"),
@@ -596,11 +577,6 @@ def chart(report, path):
     axis.set_ylim(bottom=0)
     axis.set_xlabel("services")
     axis.legend()
-    figure.suptitle("PID 1 benchmark, %s, %s" % (report["date"], report["machine"]["cpu"]))
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return True
 
 
 def machine():
@@ -632,7 +608,7 @@ def dist_size(dist):
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description="PID-1 benchmark: compiled/interpreted my_init, the CPython floor, tini, dumb-init")
-    parser.add_argument("--dist", default=os.path.join(ROOT, "dist", "my_init"), help="the Nuitka dist (default dist/my_init)")
+    parser.add_argument("--dist", default=DIST, help="the Nuitka dist (default dist/my_init, or MY_INIT_DIST)")
     parser.add_argument("--out", default=os.path.join(ROOT, "dist"), help="where bench.json and bench.png go (default dist)")
     parser.add_argument("--python", default=None, help="interpreter for the interpreted my_init and the floor (default: the real python3 on PATH)")
     parser.add_argument("--inits", default=",".join(INIT_ORDER), help="comma-separated subset to run")

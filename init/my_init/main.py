@@ -9,8 +9,15 @@ from my_init.cli import UsageError, parse_args
 from my_init.environment import ContainerEnvironment
 from my_init.exit_request import install_exit_requests, link_finish_scripts
 from my_init.hooks import (
-    INSECURE_KEY_COMMAND, POST_SHUTDOWN_DIRECTORY, PRE_SHUTDOWN_DIRECTORY, BootFailed,
-    executables_in, run_shutdown_hooks, run_startup_command, run_startup_files)
+    INSECURE_KEY_COMMAND,
+    POST_SHUTDOWN_DIRECTORY,
+    PRE_SHUTDOWN_DIRECTORY,
+    BootFailed,
+    executables_in,
+    run_shutdown_hooks,
+    run_startup_command,
+    run_startup_files,
+)
 from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected, survive
 from my_init.readiness import report_not_ready, wait_for_services
 from my_init.runit import find_runsvdir, start_runit, stop_runit

@@ -5,12 +5,22 @@ importing it pulls in enum, functools and collections, over 1 MB that PID 1 woul
 carry for its whole life. The functions and constants are the same.
 """
 
-import os
-
 import _signal
+import os
 from _signal import (  # noqa: F401  (re-exported for the other modules)
-    SIGCHLD, SIGCONT, SIGINT, SIGKILL, SIGPIPE, SIGSTOP, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU,
-    sigtimedwait, sigwaitinfo)
+    SIGCHLD,
+    SIGCONT,
+    SIGINT,
+    SIGKILL,
+    SIGPIPE,
+    SIGSTOP,
+    SIGTERM,
+    SIGTSTP,
+    SIGTTIN,
+    SIGTTOU,
+    sigtimedwait,
+    sigwaitinfo,
+)
 
 # Job-control signals: the init must never be stopped by them, and forwarding a stop
 # to the main command would leave the container hung with nobody to resume it.

@@ -1,27 +1,18 @@
 """Fixtures for the checks of the Nuitka dist (build/) and the benchmark's smoke test."""
 
-import importlib.util
 import os
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def load_module(relative_path, name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, relative_path))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from paths import DIST
 
 
 @pytest.fixture(scope="session")
 def dist():
-    """The dist under test: $DIST or dist/my_init (made by `make init`)."""
-    path = os.path.abspath(os.environ.get("DIST", os.path.join(ROOT, "dist", "my_init")))
-    if not os.path.isfile(os.path.join(path, "my_init")):
-        pytest.fail("%s/my_init does not exist: run `make init` first" % path)
-    return path
+    """The dist under test: dist/my_init (made by `make init`) or $MY_INIT_DIST."""
+    if not os.path.isfile(os.path.join(DIST, "my_init")):
+        pytest.fail("%s/my_init does not exist: run `make init` first" % DIST)
+    return DIST
 
 
 @pytest.fixture(scope="session")
@@ -33,9 +24,11 @@ def root_user():
 
 @pytest.fixture(scope="session")
 def check_dist():
-    return load_module("build/check_dist.py", "check_dist")
+    import check_dist  # build/ is on pytest's pythonpath
+    return check_dist
 
 
 @pytest.fixture(scope="session")
 def bench():
-    return load_module("tools/bench.py", "bench")
+    import bench  # tools/ is on pytest's pythonpath
+    return bench

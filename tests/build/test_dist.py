@@ -3,8 +3,9 @@
 import os
 import subprocess
 
+from paths import ROOT
+
 ELF_MAGIC = b"\x7fELF"
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def test_dist_holds_both_programs_sharing_one_binary(dist):

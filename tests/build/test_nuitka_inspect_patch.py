@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from paths import ROOT
+
 PROBE_DIR = os.path.join(ROOT, "tests", "build", "probes")
 # as build/build.sh applies them
 PATCHES = [os.path.join(ROOT, "build", name)

@@ -29,19 +29,25 @@ test_services.py, test_readme_examples.py; the README's blocks: readme_examples.
                             again on the same builder and base with other build arguments
                             (e.g. {"DISABLE_SYSLOG": "1", ...})
     builder_image           name of the builder image (BUILDER_IMAGE or NAME-builder:TAG)
+    host_tools              directory of the host tools (docker-bash, docker-ssh) as
+                            tools/install-host-tools.sh installs them
 
     wait_for_boot(container, timeout=30)   waits until runsvdir runs (my_init has run the
                             startup files and booted runit); fails with the container's
                             logs if it exits first or the timeout passes
     exec_in(container, command, user=None) -> Result   (command: list, or str run by sh -c)
+    wait_for_services(container, names, timeout=20)   until runit runs each service and
+                            its ./check passes
+    stop_and_record(container, label) -> State   docker stop (10 s grace), its duration kept
+                            in dist/image-stop-time.txt under LABEL (record_stop_time)
     host_of(container) -> testinfra host
-    wait_until(predicate, timeout, interval=0.2, message="") -> the predicate's truthy value
     logs(container) -> "stdout+stderr" text, for assertion messages
     Result                  namedtuple(exit_code, stdout, stderr)
 """
 
 import io
 import os
+import subprocess
 import tarfile
 import time
 import uuid
@@ -50,7 +56,8 @@ import docker
 import docker.errors
 import pytest
 
-from image_helpers import ROOT, Result, default_image, host_of, logs, wait_for_boot
+from image_helpers import Result, default_image, host_of, logs, wait_for_boot
+from paths import ROOT
 
 
 @pytest.fixture(scope="session")
@@ -65,14 +72,18 @@ def docker_client():
     client.close()
 
 
+def require_image(client, name, how):
+    """NAME, an image the engine has; a missing one fails the test, saying HOW to make it."""
+    try:
+        client.images.get(name)
+    except docker.errors.ImageNotFound:
+        pytest.fail("image %s does not exist locally (%s)" % (name, how), pytrace=False)
+    return name
+
+
 @pytest.fixture(scope="session")
 def image(docker_client):
-    name = os.environ.get("IMAGE") or default_image()
-    try:
-        docker_client.images.get(name)
-    except docker.errors.ImageNotFound:
-        pytest.fail("image %s does not exist; build it with `make build`" % name, pytrace=False)
-    return name
+    return require_image(docker_client, os.environ.get("IMAGE") or default_image(), "make build")
 
 
 @pytest.fixture(scope="session")
@@ -86,11 +97,7 @@ def base_image(docker_client, image, image_attrs):
     name = os.environ.get("BASE_IMAGE") or labels.get("org.opencontainers.image.base.name")
     if not name:
         pytest.fail("no BASE_IMAGE given and %s has no base.name label" % image, pytrace=False)
-    try:
-        docker_client.images.get(name)
-    except docker.errors.ImageNotFound:
-        pytest.fail("base image %s does not exist locally (make base)" % name, pytrace=False)
-    return name
+    return require_image(docker_client, name, "make base, or docker pull")
 
 
 @pytest.fixture(scope="session")
@@ -175,29 +182,25 @@ class ImageBuilder:
                 info.mtime = int(time.time())
                 archive.addfile(info, io.BytesIO(data))
         context.seek(0)
-        tag = "baseimage-centos-test:%s" % uuid.uuid4().hex[:12]
-        self.tags.append(tag)
-        try:
-            self.client.images.build(fileobj=context, custom_context=True, tag=tag, rm=True,
-                                     forcerm=True)
-        except docker.errors.BuildError as error:
-            output = "".join(chunk.get("stream", "") or chunk.get("error", "") for chunk in error.build_log)
-            pytest.fail("building a test image failed: %s\n%s" % (error, output))
-        return tag
+        return self._build("a test image", fileobj=context, custom_context=True)
 
     def build_project(self, buildargs):
         """The project's Dockerfile again, on the image's builder and base, with other build
-        arguments (e.g. {"DISABLE_SSH": "1"}). Returns the tag."""
-        tag = "baseimage-centos-test:%s" % uuid.uuid4().hex[:12]
-        self.tags.append(tag)
+        arguments (e.g. {"DISABLE_SSH": "1"}). The context is the repository as `docker
+        build .` sends it: the docker SDK applies .dockerignore. Returns the tag."""
         arguments = {"BUILDER_IMAGE": self.builder_image, "BASE_IMAGE": self.substitutions["base_image"]}
         arguments.update(buildargs)
+        return self._build("the Dockerfile with %s" % buildargs, path=ROOT, dockerfile="Dockerfile",
+                           buildargs=arguments)
+
+    def _build(self, what, **build_kwargs):
+        tag = "baseimage-centos-test:%s" % uuid.uuid4().hex[:12]
+        self.tags.append(tag)
         try:
-            self.client.images.build(path=ROOT, dockerfile="Dockerfile", buildargs=arguments, tag=tag,
-                                     rm=True, forcerm=True)
+            self.client.images.build(tag=tag, rm=True, forcerm=True, **build_kwargs)
         except docker.errors.BuildError as error:
             output = "".join(chunk.get("stream", "") or chunk.get("error", "") for chunk in error.build_log)
-            pytest.fail("building the Dockerfile with %s failed: %s\n%s" % (buildargs, error, output))
+            pytest.fail("building %s failed: %s\n%s" % (what, error, output))
         return tag
 
     def remove_all(self):
@@ -213,3 +216,11 @@ def image_builder(docker_client, image, base_image, builder_image):
     builder = ImageBuilder(docker_client, image, base_image, builder_image)
     yield builder
     builder.remove_all()
+
+
+@pytest.fixture(scope="session")
+def host_tools(tmp_path_factory):
+    prefix = tmp_path_factory.mktemp("host-tools")
+    subprocess.run(["bash", os.path.join(ROOT, "tools", "install-host-tools.sh"), str(prefix)],
+                   check=True, capture_output=True)
+    return prefix / "bin"

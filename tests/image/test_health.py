@@ -5,7 +5,8 @@ run flags (the image's 30 s would make this test slow)."""
 
 import pytest
 
-from image_helpers import exec_in, logs, wait_until
+from image_helpers import exec_in, logs
+from waiting import sleep_until
 
 SECOND = 1_000_000_000  # the engine counts healthcheck times in nanoseconds
 FAST_HEALTHCHECK = {"test": ["CMD", "/sbin/my_init_health"], "interval": 1 * SECOND,
@@ -18,9 +19,9 @@ def health(container):
 
 
 def wait_for_health(container, status, timeout):
-    wait_until(lambda: health(container).get("Status") == status, timeout, interval=0.5,
-               message="container %s; health log: %s; logs:\n%s"
-               % (status, health(container).get("Log"), logs(container)))
+    sleep_until(lambda: health(container).get("Status") == status, timeout, interval=0.5,
+                what=lambda: "container %s; health log: %s; logs:\n%s"
+                % (status, health(container).get("Log"), logs(container)))
 
 
 def test_image_declares_the_health_check(image_attrs):
@@ -50,8 +51,8 @@ def test_healthy_then_unhealthy_after_sv_down_then_healthy_after_sv_up(container
 
 def test_a_failing_check_script_makes_it_unhealthy(containers):
     container = containers.booted()
-    wait_until(lambda: exec_in(container, ["/sbin/my_init_health"]).exit_code == 0, 20,
-               message="my_init_health passing; logs:\n%s" % logs(container))
+    sleep_until(lambda: exec_in(container, ["/sbin/my_init_health"]).exit_code == 0, 20,
+                what=lambda: "my_init_health passing; logs:\n%s" % logs(container))
     # syslog-ng's check is `test -S /dev/log`: move the socket away.
     assert exec_in(container, "mv /dev/log /dev/log.away").exit_code == 0
     result = exec_in(container, ["/sbin/my_init_health"])

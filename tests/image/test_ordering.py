@@ -3,7 +3,8 @@
 ./check passes), here a service that becomes ready 3 s after it starts. The README's
 example, built into an image."""
 
-from image_helpers import exec_in, logs, wait_until
+from image_helpers import exec_in, logs
+from waiting import sleep_until
 
 DB_RUN = """#!/bin/sh
 # Ready 3 s after it starts (a database loading its data).
@@ -31,8 +32,8 @@ def test_service_starts_only_after_the_one_it_needs_is_ready(image_builder, cont
     tag = image_builder.build(DOCKERFILE, {"db-run": (DB_RUN, 0o755), "db-check": (DB_CHECK, 0o755),
                                            "app-run": (APP_RUN, 0o755)})
     container = containers.booted(image=tag)
-    saw = wait_until(lambda: exec_in(container, ["cat", "/run/app.saw"]).stdout.strip(), 30,
-                     message="app started; logs:\n%s" % logs(container))
+    saw = sleep_until(lambda: exec_in(container, ["cat", "/run/app.saw"]).stdout.strip(), 30,
+                      what=lambda: "app started; logs:\n%s" % logs(container))
     assert saw == "ready"
     status = exec_in(container, ["sv", "status", "/etc/service/app"]).stdout
     assert status.startswith("run:"), status

@@ -6,7 +6,6 @@ Podman is driven through its CLI. The image under test is copied from Docker
 (`docker save | podman load`) and run by its ID, so nothing is ever pulled. A missing
 `podman` FAILS these tests (never a skip). CI sets Podman up with tools/setup-podman.sh."""
 
-import os
 import shutil
 import subprocess
 import time
@@ -14,9 +13,8 @@ import uuid
 
 import pytest
 
-from image_helpers import ROOT, wait_until
-
-DIST_DIR = os.path.join(ROOT, "dist")
+from image_helpers import record_figure
+from waiting import sleep_until
 
 
 def podman(*args, timeout=120, check=True):
@@ -95,8 +93,8 @@ def wait_for_services(name, services=("syslog-ng", "cron"), timeout=30):
         return status.startswith("run:") and exec_podman(
             name, "sv", "-w", "1", "check", "/etc/service/" + service).returncode == 0
     for service in services:
-        wait_until(lambda: up(service), timeout,
-                   message="%s up under podman; logs:\n%s" % (service, podman_logs(name)))
+        sleep_until(lambda: up(service), timeout,
+                    what=lambda: "%s up under podman; logs:\n%s" % (service, podman_logs(name)))
 
 
 def stop_and_record(name, label):
@@ -105,10 +103,7 @@ def stop_and_record(name, label):
     seconds = time.monotonic() - started
     code = podman("inspect", "--format", "{{.State.ExitCode}}", name).stdout.strip()
     assert code == "0", "exit code %s (137 = SIGKILL); logs:\n%s" % (code, podman_logs(name))
-    os.makedirs(DIST_DIR, exist_ok=True)
-    with open(os.path.join(DIST_DIR, "image-stop-time.txt"), "a") as record:
-        record.write("podman stop (%s): %.2f s\n" % (label, seconds))
-    print("podman stop (%s) took %.2f s" % (label, seconds))
+    record_figure("podman stop (%s)" % label, "%.2f s" % seconds)
 
 
 @pytest.mark.parametrize("command, expected", [("exit 42", 42), ("kill -TERM $$", 143), ("exit 0", 0)])
@@ -134,8 +129,8 @@ def test_podman_default_boot_runs_the_services_and_logs_to_the_container_log(pod
     assert top[0] == "/sbin/my_init"
     message = "podman-probe-" + uuid.uuid4().hex[:8]
     assert exec_podman(name, "logger", "-t", "probe", message).returncode == 0
-    wait_until(lambda: message in podman_logs(name), 10,
-               message="%s in podman logs:\n%s" % (message, podman_logs(name)))
+    sleep_until(lambda: message in podman_logs(name), 10,
+                what=lambda: "%s in podman logs:\n%s" % (message, podman_logs(name)))
     stop_and_record(name, "default services")
 
 
@@ -188,6 +183,6 @@ def test_podman_restricted_user(podman_containers):
     assert result.stdout.split()[:2] == ["1000", "1"], result.stdout
     name = podman_containers.start("--read-only", "--user", "1000:1000", "--cap-drop", "ALL",
                                    "--security-opt", "no-new-privileges")
-    wait_until(lambda: "waiting for a stop signal" in podman_logs(name) or "Runit started" in podman_logs(name),
-               20, message="the restricted container to boot; logs:\n%s" % podman_logs(name))
+    sleep_until(lambda: "waiting for a stop signal" in podman_logs(name) or "Runit started" in podman_logs(name),
+                20, what=lambda: "the restricted container to boot; logs:\n%s" % podman_logs(name))
     stop_and_record(name, "restricted user")

@@ -1,20 +1,28 @@
 """The image on a read-only root (`docker run --read-only --tmpfs /run`, nothing else
 writable) and as a restricted user (`--user 1000:1000 --cap-drop ALL --security-opt
 no-new-privileges`, as Kubernetes' restricted profile): boot, services (cron jobs and their
-output, logrotate's daily run, sshd's host keys), startup scripts, the exported
-environment, the `docker stop` exit code (its time is recorded, never asserted). See
-conftest.py."""
+output, the daily jobs and logrotate's state, sshd's host keys), startup scripts, the
+exported environment, the `docker stop` exit code (its time is recorded, never asserted).
+See conftest.py."""
 
-import os
 import subprocess
 import time
 import uuid
 
 import pytest
 
-from image_helpers import ROOT, accepts_connections, exec_in, ip_address, logs, ssh, wait_for_boot, wait_until
+from image_helpers import (
+    accepts_connections,
+    exec_in,
+    ip_address,
+    logs,
+    ssh,
+    stop_and_record,
+    wait_for_boot,
+    wait_for_services,
+)
+from waiting import sleep_until
 
-DIST_DIR = os.path.join(ROOT, "dist")
 READ_ONLY = {"read_only": True, "tmpfs": {"/run": ""}}
 RESTRICTED = {"read_only": True, "user": "1000:1000", "cap_drop": ["ALL"],
               "security_opt": ["no-new-privileges"]}
@@ -42,38 +50,14 @@ def extended_image(image_builder):
                                           "probe.cron": (CRON_JOB, 0o644)})
 
 
-def service_up(container, name):
-    status = exec_in(container, ["sv", "status", "/etc/service/" + name]).stdout
-    return status.startswith("run:") and exec_in(
-        container, ["sv", "-w", "1", "check", "/etc/service/" + name]).exit_code == 0
-
-
-def wait_for_services(container, names, timeout=20):
-    for name in names:
-        wait_until(lambda: service_up(container, name), timeout,
-                   message="service %s up; logs:\n%s" % (name, logs(container)))
-
-
 def wait_for_log(container, text, timeout=20):
-    wait_until(lambda: text in logs(container), timeout,
-               message="%r in the logs; logs:\n%s" % (text, logs(container)))
+    sleep_until(lambda: text in logs(container), timeout,
+                what=lambda: "%r in the logs; logs:\n%s" % (text, logs(container)))
 
 
-def record_stop(image, label, seconds):
-    os.makedirs(DIST_DIR, exist_ok=True)
-    with open(os.path.join(DIST_DIR, "image-stop-time.txt"), "a") as record:
-        record.write("%s docker stop (%s): %.2f s\n" % (image, label, seconds))
-
-
-def stop_and_check(container, image, label):
-    started = time.monotonic()
-    container.stop(timeout=10)
-    seconds = time.monotonic() - started
-    container.reload()
-    code = container.attrs["State"]["ExitCode"]
+def stop_and_check(container, label):
+    code = stop_and_record(container, label)["ExitCode"]
     assert code == 0, "exit code %s (137 = SIGKILL); logs:\n%s" % (code, logs(container))
-    record_stop(image, label, seconds)
-    print("docker stop (%s) took %.2f s" % (label, seconds))
 
 
 # -- read-only root ---------------------------------------------------------------------
@@ -94,7 +78,7 @@ def test_read_only_root_boots_every_default_service(containers, image):
         assert link == "/run/runit/supervise." + name
     assert exec_in(container, ["test", "-S", "/run/syslog-ng/syslog-ng.ctl"]).exit_code == 0
     assert exec_in(container, ["syslog-ng-ctl", "stats"]).exit_code == 0
-    stop_and_check(container, image, "read-only root, default services")
+    stop_and_check(container, "read-only root, default services")
 
 
 def test_read_only_root_exports_the_environment_into_run(containers):
@@ -121,15 +105,15 @@ def test_read_only_root_runs_startup_scripts_own_services_and_cron_jobs(containe
     assert exec_in(container, ["cat", "/run/app-ran"]).stdout.strip() == "uid=0 V=1"
     # A job scheduled for the next minute sees the container environment, and what it
     # prints reaches docker logs (cron mails it; the sendmail stand-in logs it).
-    wait_until(lambda: exec_in(container, ["cat", "/run/cron-probe"]).stdout.strip(), 75, interval=1,
-               message="the cron job's output; logs:\n%s" % logs(container))
+    sleep_until(lambda: exec_in(container, ["cat", "/run/cron-probe"]).stdout.strip(), 75, interval=1,
+                what=lambda: "the cron job's output; logs:\n%s" % logs(container))
     assert exec_in(container, ["cat", "/run/cron-probe"]).stdout.strip() == "1"
     wait_for_log(container, "cron-output: cron-job-output V=1", 15)
     output = logs(container)
     assert "create tmpfile" not in output, output
     # The jobs get the crontab's environment, not the daemon's preload and TMPDIR.
     assert "LD_PRELOAD" not in output and "TMPDIR" not in output, output
-    stop_and_check(container, image, "read-only root, extended image")
+    stop_and_check(container, "read-only root, extended image")
 
 
 def test_read_only_root_daily_jobs_succeed(containers):
@@ -153,8 +137,8 @@ def test_read_only_root_with_a_var_log_tmpfs_rotates_the_log_files(containers):
     wait_for_services(container, ["syslog-ng", "cron"])
     message = "before-rotation-" + uuid.uuid4().hex[:8]
     assert exec_in(container, ["logger", message]).exit_code == 0
-    wait_until(lambda: message in exec_in(container, ["cat", "/var/log/syslog"]).stdout, 10,
-               message="%s in /var/log/syslog; logs:\n%s" % (message, logs(container)))
+    sleep_until(lambda: message in exec_in(container, ["cat", "/var/log/syslog"]).stdout, 10,
+                what=lambda: "%s in /var/log/syslog; logs:\n%s" % (message, logs(container)))
     result = exec_in(container, ["/etc/cron.daily/logrotate", "--force"])
     assert result.exit_code == 0, result.stdout + result.stderr
     assert message in exec_in(container, ["cat", "/var/log/syslog.1"]).stdout
@@ -182,7 +166,7 @@ def test_read_only_without_a_tmpfs_run_keeps_the_variables_and_says_why(containe
     # Runit mode stays up, and `docker stop` ends it cleanly.
     container = containers.start(read_only=True)
     wait_for_log(container, "No service can be supervised; waiting for a stop signal")
-    stop_and_check(container, image, "read-only root without --tmpfs /run")
+    stop_and_check(container, "read-only root without --tmpfs /run")
 
 
 # -- sshd -------------------------------------------------------------------------------
@@ -213,8 +197,8 @@ def test_read_only_root_sshd_uses_baked_host_keys_and_makes_the_others_in_run(co
     container = containers.booted(image=ssh_image, **READ_ONLY)
     assert exec_in(container, ["sv", "up", "/etc/service/sshd"]).exit_code == 0
     address = ip_address(container)
-    wait_until(lambda: accepts_connections(address), 30,
-               message="sshd listening on %s:22; logs:\n%s" % (address, logs(container)))
+    sleep_until(lambda: accepts_connections(address), 30,
+                what=lambda: "sshd listening on %s:22; logs:\n%s" % (address, logs(container)))
     result = ssh(address, login_key, "id", "-un")
     assert (result.returncode, result.stdout.strip()) == (0, "root"), result.stderr
     output = logs(container)
@@ -248,10 +232,10 @@ def test_restricted_user_runs_a_main_command_with_the_environment(containers):
 def test_restricted_user_stays_up_in_runit_mode_and_stops_cleanly(containers, image):
     container = containers.start(environment={"V": "1"}, tmpfs={"/run": ""}, **RESTRICTED)
     wait_for_log(container, "No service can be supervised; waiting for a stop signal")
-    time.sleep(1)
+    time.sleep(1)  # the point: still up a while after saying it waits
     container.reload()
     assert container.status == "running", logs(container)
-    stop_and_check(container, image, "restricted user")
+    stop_and_check(container, "restricted user")
 
 
 def test_restricted_user_supervises_its_own_service(containers, extended_image, image):
@@ -260,8 +244,8 @@ def test_restricted_user_supervises_its_own_service(containers, extended_image, 
     container = containers.start(image=extended_image, environment={"V": "1"},
                                  tmpfs={"/run": "uid=1000,gid=1000"}, **RESTRICTED)
     wait_for_boot(container)
-    wait_until(lambda: exec_in(container, ["cat", "/run/app-ran"]).stdout.strip(), 15,
-               message="the app service; logs:\n%s" % logs(container))
+    sleep_until(lambda: exec_in(container, ["cat", "/run/app-ran"]).stdout.strip(), 15,
+                what=lambda: "the app service; logs:\n%s" % logs(container))
     assert exec_in(container, ["cat", "/run/app-ran"]).stdout.strip() == "uid=1000 V=1"
     assert exec_in(container, ["cat", "/run/startup-ran"]).stdout.strip() == "uid=1000 V=1"
     status = exec_in(container, ["sv", "status", "/etc/service/app"], user="1000:1000").stdout
@@ -271,4 +255,4 @@ def test_restricted_user_supervises_its_own_service(containers, extended_image, 
     output = logs(container)
     for name in ("syslog-ng", "cron", "sshd"):
         assert "/etc/service/%s needs root, not started as uid 1000" % name in output
-    stop_and_check(container, image, "restricted user, own service")
+    stop_and_check(container, "restricted user, own service")

@@ -1,12 +1,11 @@
 """The image under resource limits, against a real engine: a service that forks without
 end fills the container's pids limit, and `docker stop` still ends the container
 cleanly; a service that allocates without end under a memory limit is the one the
-kernel kills, runit restarts it, and PID 1 lives on. See README "Faults and limits"."""
+kernel kills, runit restarts it, and PID 1 lives on. See docs/my_init.md, "Faults and limits"."""
 
-import os
-import time
 
-from image_helpers import ROOT, exec_in, logs, wait_until
+from image_helpers import exec_in, logs, record_figure, stop_and_record
+from waiting import sleep_until
 
 PIDS_LIMIT = 40
 MEMORY_LIMIT = "64m"
@@ -31,26 +30,13 @@ def service_image(image_builder, name, run):
     return image_builder.build(SERVICE_IMAGE % (name, name), {"run": run})
 
 
-def record(line):
-    """Figures for the closing note (measured, never asserted), beside the stop times."""
-    os.makedirs(os.path.join(ROOT, "dist"), exist_ok=True)
-    with open(os.path.join(ROOT, "dist", "image-stop-time.txt"), "a") as file:
-        file.write(line + "\n")
-    print(line)
-
-
 def stop_and_check(container, what):
-    started = time.monotonic()
-    container.stop(timeout=10)
-    seconds = time.monotonic() - started
-    container.reload()
-    state = container.attrs["State"]
+    state = stop_and_record(container, what)
     text = logs(container)
     # 137 would be Docker's SIGKILL at the end of its 10 s grace: my_init did not finish.
     assert state["ExitCode"] == 0, "exit code %s; logs:\n%s" % (state["ExitCode"], text)
     assert "Traceback" not in text, text
     assert "SIGTERM received, shutting down" in text, text
-    record("docker stop (%s): %.2f s" % (what, seconds))
     return state, text
 
 
@@ -69,15 +55,15 @@ def runsvdir_pids(container):
 def test_full_pids_limit_still_stops_cleanly(containers, image_builder):
     image = service_image(image_builder, "forker", FORKER_RUN)
     container = containers.booted(image=image, pids_limit=PIDS_LIMIT)
-    full = wait_until(lambda: pids(container)[0] >= PIDS_LIMIT and pids(container), 30,
-                      message="the forker to fill the pids limit")
+    full = sleep_until(lambda: pids(container)[0] >= PIDS_LIMIT and pids(container), 30,
+                       what="the forker to fill the pids limit")
     assert full[1] == PIDS_LIMIT
     state, text = stop_and_check(container, "pids limit %d full" % PIDS_LIMIT)
     assert not state["OOMKilled"]
     # Which way the services stopped depends on who won the freed slots: say which.
     without_sv = "cannot start sv: fork failed" in text
-    record("pids limit %d full: %s" % (PIDS_LIMIT, "sv could not start, runsv signalled directly"
-                                       if without_sv else "sv started (after retries if needed)"))
+    record_figure("pids limit %d full" % PIDS_LIMIT, "sv could not start, runsv signalled directly"
+                  if without_sv else "sv started (after retries if needed)")
 
 
 def test_memory_hog_is_killed_and_restarted_while_pid1_lives(containers, image_builder):
@@ -89,11 +75,11 @@ def test_memory_hog_is_killed_and_restarted_while_pid1_lives(containers, image_b
         return len(exec_in(container, ["cat", "/run/hog.log"]).stdout.split())
 
     # Three starts: the hog was killed by the kernel twice and runit restarted it each time.
-    wait_until(lambda: starts() >= 3, 60, message="the hog to be OOM-killed and restarted twice")
+    sleep_until(lambda: starts() >= 3, 60, what="the hog to be OOM-killed and restarted twice")
     assert exec_in(container, ["readlink", "/proc/1/exe"]).stdout.strip() == "/usr/lib/my_init/my_init"
     assert runsvdir_pids(container) == runsvdir_before
     rss = exec_in(container, "grep -E '^(VmRSS|VmHWM)' /proc/1/status").stdout.split()
-    record("memory limit %s: hog started %d times; my_init %s" % (MEMORY_LIMIT, starts(), " ".join(rss)))
+    record_figure("memory limit %s" % MEMORY_LIMIT, "hog started %d times; my_init %s" % (starts(), " ".join(rss)))
     state, text = stop_and_check(container, "memory limit %s, hog restarting" % MEMORY_LIMIT)
     # Docker reports an OOM kill inside the container; PID 1 was not the one killed.
     assert state["OOMKilled"], "the hog was never OOM-killed"

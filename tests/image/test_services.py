@@ -15,11 +15,20 @@ import tarfile
 import time
 import uuid
 
-import docker.errors
 import pytest
 
-from image_helpers import (ROOT, SSH_OPTIONS, accepts_connections, exec_in, ip_address, logs, ssh, wait_for_boot,
-                           wait_until)
+from image_helpers import (
+    SSH_OPTIONS,
+    accepts_connections,
+    exec_in,
+    ip_address,
+    logs,
+    ssh,
+    wait_for_boot,
+    wait_for_services,
+)
+from paths import ROOT
+from waiting import sleep_until
 
 INSECURE_KEY = os.path.join(ROOT, "image", "services", "sshd", "keys", "insecure_key")
 SERVICES = ("syslog-ng", "cron", "sshd")
@@ -31,20 +40,13 @@ def marker(name):
     return "%s-%s" % (name, uuid.uuid4().hex[:12])
 
 
-def wait_for_service(container, name, timeout=15):
-    """Until `sv status` reports the runit service up (and its ./check passes)."""
-    wait_until(lambda: exec_in(container, ["sv", "-w", "1", "check", "/etc/service/" + name]).exit_code == 0
-               and exec_in(container, ["sv", "status", "/etc/service/" + name]).stdout.startswith("run:"),
-               timeout, message="runit service %s up; logs:\n%s" % (name, logs(container)))
-
-
 def start_sshd(container):
     result = exec_in(container, ["sv", "up", "/etc/service/sshd"])
     assert result.exit_code == 0, result.stdout + result.stderr
     address = ip_address(container)
     # Host keys are generated first (rsa 3072 takes a moment).
-    wait_until(lambda: accepts_connections(address), 30,
-               message="sshd listening on %s:22; logs:\n%s" % (address, logs(container)))
+    sleep_until(lambda: accepts_connections(address), 30,
+                what=lambda: "sshd listening on %s:22; logs:\n%s" % (address, logs(container)))
     return address
 
 
@@ -77,17 +79,17 @@ def in_logs(container, text):
 @pytest.mark.parametrize("tty", [False, True], ids=["no-tty", "tty"])
 def test_logger_message_reaches_docker_logs(containers, tty):
     container = containers.booted(tty=tty)
-    wait_for_service(container, "syslog-ng")
+    wait_for_services(container, ["syslog-ng"])
     message = marker("logger-probe")
     result = exec_in(container, ["logger", "-t", "probe", message])
     assert result.exit_code == 0, result.stderr
-    wait_until(lambda: in_logs(container, message), 5,
-               message="%r in docker logs within 5 s; logs:\n%s" % (message, logs(container)))
+    sleep_until(lambda: in_logs(container, message), 5,
+                what=lambda: "%r in docker logs within 5 s; logs:\n%s" % (message, logs(container)))
     assert message in exec_in(container, ["cat", "/var/log/syslog"]).stdout
 
 
 def test_syslog_ng_listens_only_on_dev_log(container):
-    wait_for_service(container, "syslog-ng")
+    wait_for_services(container, ["syslog-ng"])
     config = exec_in(container, ["cat", "/etc/syslog-ng/syslog-ng.conf"]).stdout
     assert 'unix-dgram("/dev/log")' in config
     for other_source in ("network(", "syslog(", "udp(", "tcp(", "system(", "unix-stream("):
@@ -115,9 +117,9 @@ def test_message_logged_during_shutdown_reaches_docker_logs(docker_client, image
                               "/etc/service/slowstop/finish": (finish, 0o755)})
         container.start()
         wait_for_boot(container)
-        wait_for_service(container, "syslog-ng")
-        wait_until(lambda: exec_in(container, ["test", "-e", "/tmp/slowstop-ready"]).exit_code == 0, 15,
-                   message="the slowstop service started")
+        wait_for_services(container, ["syslog-ng"])
+        sleep_until(lambda: exec_in(container, ["test", "-e", "/tmp/slowstop-ready"]).exit_code == 0, 15,
+                    what="the slowstop service started")
         container.stop(timeout=20)
         output = logs(container)
         assert stopping in output, output
@@ -140,28 +142,28 @@ def test_logrotate_accepts_the_config_and_runs_daily(container):
 
 
 def test_logrotate_rotates_and_syslog_ng_reopens(container):
-    wait_for_service(container, "syslog-ng")
+    wait_for_services(container, ["syslog-ng"])
     before, after = marker("before-rotation"), marker("after-rotation")
     assert exec_in(container, ["logger", before]).exit_code == 0
-    wait_until(lambda: before in exec_in(container, ["cat", "/var/log/syslog"]).stdout, 5,
-               message="%s in /var/log/syslog" % before)
+    sleep_until(lambda: before in exec_in(container, ["cat", "/var/log/syslog"]).stdout, 5,
+                what="%s in /var/log/syslog" % before)
     result = exec_in(container, ["logrotate", "-f", "/etc/logrotate.d/syslog-ng"])
     assert result.exit_code == 0, result.stdout + result.stderr
     assert before in exec_in(container, ["cat", "/var/log/syslog.1"]).stdout
     assert exec_in(container, ["logger", after]).exit_code == 0
-    wait_until(lambda: after in exec_in(container, ["cat", "/var/log/syslog"]).stdout, 5,
-               message="%s in the new /var/log/syslog (syslog-ng reopened it)" % after)
+    sleep_until(lambda: after in exec_in(container, ["cat", "/var/log/syslog"]).stdout, 5,
+                what="%s in the new /var/log/syslog (syslog-ng reopened it)" % after)
 
 
 # -- cron --------------------------------------------------------------------------
 
 def test_cron_runs_in_the_foreground_under_runit(container):
-    wait_for_service(container, "cron")
+    wait_for_services(container, ["cron"])
     status = exec_in(container, ["sv", "status", "/etc/service/cron"]).stdout
     pid = status.split("(pid ")[1].split(")")[0]
     # The run script waits for syslog-ng's check, then execs cron in the same process.
-    wait_until(lambda: exec_in(container, ["cat", "/proc/%s/comm" % pid]).stdout.strip() in ("cron", "crond"),
-               15, message="the cron service's process to exec cron")
+    sleep_until(lambda: exec_in(container, ["cat", "/proc/%s/comm" % pid]).stdout.strip() in ("cron", "crond"),
+                15, what="the cron service's process to exec cron")
     parent = exec_in(container, ["sh", "-c", "ps -o comm= -p $(ps -o ppid= -p %s)" % pid]).stdout.strip()
     assert parent == "runsv"
 
@@ -171,12 +173,12 @@ def test_cron_job_sees_the_container_environment(containers):
     and gets the `docker run -e` variables by sourcing /etc/container_environment.sh."""
     value = marker("cron-value")
     container = containers.booted(environment={"CRON_PROBE": value})
-    wait_for_service(container, "cron")
+    wait_for_services(container, ["cron"])
     job = ("SHELL=/bin/sh\n"
            "* * * * * root . /etc/container_environment.sh && echo \"$CRON_PROBE\" > /tmp/cron-probe\n")
     put_files(container, {"/etc/cron.d/probe": (job, 0o644)})
-    wait_until(lambda: exec_in(container, ["cat", "/tmp/cron-probe"]).stdout.strip(), 70, interval=1,
-               message="the cron job's output; logs:\n%s" % logs(container))
+    sleep_until(lambda: exec_in(container, ["cat", "/tmp/cron-probe"]).stdout.strip(), 70, interval=1,
+                what=lambda: "the cron job's output; logs:\n%s" % logs(container))
     assert exec_in(container, ["cat", "/tmp/cron-probe"]).stdout.strip() == value
 
 
@@ -237,6 +239,47 @@ def test_own_key_logs_in(containers, tmp_path):
     assert result.stdout.strip() == "root"
 
 
+def test_only_the_server_side_of_openssh_is_installed(container):
+    # Debian's openssh-server pulls in openssh-client: the image keeps only its ssh-keygen
+    # and scp. EL's openssh-server does not need openssh-clients, which is not installed.
+    listing = exec_in(container, "if command -v dpkg >/dev/null; then "
+                                 "dpkg -L openssh-client | while read -r f; do "
+                                 '[ -f "$f" ] && [ -x "$f" ] && echo "$f"; done; '
+                                 "else rpm -q openssh-clients >/dev/null && echo openssh-clients; fi; true")
+    is_debian = exec_in(container, ["sh", "-c", "command -v dpkg"]).exit_code == 0
+    assert sorted(listing.stdout.split()) == (["/usr/bin/scp", "/usr/bin/ssh-keygen"] if is_debian else [])
+    found = exec_in(container, ["sh", "-c", 'for p in ssh sftp ssh-agent ssh-keyscan; do command -v "$p"; done; true'])
+    assert found.stdout == ""
+    assert exec_in(container, ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "/tmp/probe"]).exit_code == 0
+
+
+def test_files_copy_with_sftp_and_both_scp_protocols(containers, tmp_path):
+    container = containers.booted(["/sbin/my_init", "--enable-insecure-key"])
+    address = start_sshd(container)
+    key = private_key_copy(tmp_path)
+    source = tmp_path / "payload.txt"
+    source.write_text("payload\n")
+    target = "root@%s:/root/" % address
+    # OpenSSH 9's scp speaks SFTP (sftp-server); `-O` is the original protocol, which runs
+    # scp in the container (clients before OpenSSH 9.0 only speak that one): Debian keeps
+    # scp, EL has it only in openssh-clients, which the image does not install (README).
+    is_debian = exec_in(container, ["sh", "-c", "command -v dpkg"]).exit_code == 0
+    for name, command in (("sftp", ["sftp", "-b", "-"]), ("scp", ["scp"]), ("scp-O", ["scp", "-O"])):
+        copied = "%s.txt" % name
+        if name == "sftp":
+            result = subprocess.run(command + ["-i", key] + SSH_OPTIONS + ["root@" + address],
+                                    input="put %s /root/%s\n" % (source, copied),
+                                    capture_output=True, text=True, timeout=60)
+        else:
+            result = subprocess.run(command + ["-i", key] + SSH_OPTIONS + [str(source), target + copied],
+                                    stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        if name == "scp-O" and not is_debian:
+            assert result.returncode != 0 and exec_in(container, ["test", "-e", "/root/" + copied]).exit_code != 0
+            continue
+        assert result.returncode == 0, "%s: %s" % (name, result.stderr)
+        assert exec_in(container, ["cat", "/root/" + copied]).stdout == "payload\n", name
+
+
 def test_host_keys_are_modern_and_differ_between_containers(containers):
     fingerprints = []
     for _ in range(2):
@@ -292,6 +335,10 @@ def test_locale_is_en_us_utf8_without_warnings(container, containers):
     assert "LANG=en_US.UTF-8" in result.stdout
     assert 'LC_CTYPE="en_US.UTF-8"' in result.stdout
     assert "en_US.utf8" in exec_in(container, ["locale", "-a"]).stdout.split()
+    # en_US's own collation (case after letter), not C.UTF-8's code point order.
+    words = "printf 'b\\nB\\na\\nA\\n' | %s sort"
+    assert exec_in(container, ["sh", "-c", words % ""]).stdout.split() == ["a", "A", "b", "B"]
+    assert exec_in(container, ["sh", "-c", words % "LC_ALL=C.UTF-8"]).stdout.split() == ["A", "B", "a", "b"]
     # The same for the init's children and a login shell.
     via_init = containers.run_once(["/sbin/my_init", "--quiet", "--", "bash", "-lc", "locale"])
     assert via_init.exit_code == 0
@@ -302,30 +349,9 @@ def test_locale_is_en_us_utf8_without_warnings(container, containers):
 # -- DISABLE_* build arguments ----------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def image_without_services(docker_client, base_image, builder_image):
+def image_without_services(image_builder):
     """The same Dockerfile and image/ steps, built with DISABLE_SYSLOG/SSH/CRON=1."""
-    context = io.BytesIO()
-    with tarfile.open(fileobj=context, mode="w") as tar:
-        tar.add(os.path.join(ROOT, "Dockerfile"), arcname="Dockerfile")
-        # As .dockerignore: no caches, and not the insecure key's private half.
-        tar.add(os.path.join(ROOT, "image"), arcname="image",
-                filter=lambda info: None if "__pycache__" in info.name
-                or info.name == "image/services/sshd/keys/insecure_key" else info)
-    context.seek(0)
-    tag = "baseimage-centos-test:no-services-%s" % uuid.uuid4().hex[:8]
-    try:
-        docker_client.images.build(
-            fileobj=context, custom_context=True, tag=tag, rm=True, forcerm=True,
-            buildargs={"BUILDER_IMAGE": builder_image, "BASE_IMAGE": base_image,
-                       "DISABLE_SYSLOG": "1", "DISABLE_SSH": "1", "DISABLE_CRON": "1"})
-    except docker.errors.BuildError as error:
-        output = "".join(chunk.get("stream", "") or chunk.get("error", "") for chunk in error.build_log)
-        pytest.fail("building with DISABLE_*=1 failed: %s\n%s" % (error, output))
-    yield tag
-    try:
-        docker_client.images.remove(tag, force=True)
-    except docker.errors.ImageNotFound:
-        pass
+    return image_builder.build_project({"DISABLE_SYSLOG": "1", "DISABLE_SSH": "1", "DISABLE_CRON": "1"})
 
 
 def test_disable_build_arguments_leave_the_services_out(containers, image_without_services):
@@ -350,14 +376,6 @@ def test_default_image_has_the_three_services(container):
 
 
 # -- host tools ---------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def host_tools(tmp_path_factory):
-    prefix = tmp_path_factory.mktemp("host-tools")
-    subprocess.run(["bash", os.path.join(ROOT, "tools", "install-host-tools.sh"), str(prefix)],
-                   check=True, capture_output=True)
-    return prefix / "bin"
-
 
 def test_docker_bash_runs_a_command_and_a_login_shell(container, host_tools):
     result = subprocess.run([str(host_tools / "docker-bash"), container.id, "echo", "$HOME", "$0"],
@@ -390,16 +408,17 @@ def test_docker_ssh_reports_a_missing_container(host_tools):
     assert "docker-ssh: no container" in result.stderr
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["docker-ssh"], "usage: docker-ssh"),
-    (["docker-ssh", "-x", "c"], "docker-ssh: unknown option '-x'"),
-    (["docker-ssh", "-i"], "docker-ssh: option -i needs a value"),
-    (["docker-ssh", "-i", "/nonexistent/key", "c"], "docker-ssh: key '/nonexistent/key' is not a readable file"),
-    (["docker-bash"], "usage: docker-bash"),
-    (["docker-bash", "--bogus"], "docker-bash: unknown option '--bogus'"),
+# Exit 2: bad usage (the usage line follows); exit 1: a usable command line that fails.
+@pytest.mark.parametrize("argv, message, code", [
+    (["docker-ssh"], "usage: docker-ssh", 2),
+    (["docker-ssh", "-x", "c"], "docker-ssh: unknown option '-x'", 2),
+    (["docker-ssh", "-i"], "docker-ssh: option -i needs a value", 2),
+    (["docker-ssh", "-i", "/nonexistent/key", "c"], "docker-ssh: key '/nonexistent/key' is not a readable file", 1),
+    (["docker-bash"], "usage: docker-bash", 2),
+    (["docker-bash", "--bogus"], "docker-bash: unknown option '--bogus'", 2),
 ])
-def test_host_tools_reject_bad_arguments(host_tools, argv, message):
+def test_host_tools_reject_bad_arguments(host_tools, argv, message, code):
     result = subprocess.run([str(host_tools / argv[0])] + argv[1:], stdin=subprocess.DEVNULL,
                             capture_output=True, text=True, timeout=30)
-    assert result.returncode in (1, 2)
+    assert result.returncode == code, result.stderr
     assert message in result.stderr.splitlines()[0]

@@ -3,7 +3,7 @@ variant, run as PID 1 of a fresh PID namespace over a private /etc.
 
 Variants (the `variant` fixture is parametrised over them, so every case runs against
 each): "interpreted" (PYTHONPATH=init python3 -m my_init) and "compiled"
-(dist/my_init/my_init from `make init`). A missing variant fails its tests.
+(dist/my_init/my_init from `make init`, or MY_INIT_DIST). A missing variant fails its tests.
 """
 
 import os
@@ -12,7 +12,8 @@ import subprocess
 
 import pytest
 
-from pid1 import DIST, PROGRAMS, ROOT, VARIANTS, InitRun, Variant
+from paths import DIST, ROOT
+from pid1 import PROGRAMS, VARIANTS, InitRun, Variant
 
 
 @pytest.fixture(scope="session")

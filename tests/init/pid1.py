@@ -1,16 +1,18 @@
 """The PID-1 harness: runs one init variant as PID 1 of a fresh PID namespace over a
-private /etc (see sandbox.py). The fixtures are in conftest.py."""
+private /etc (tools/sandbox.py, shared with the bench). The fixtures are in conftest.py."""
 
 import os
 import pwd
+import select
 import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PROGRAMS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "programs")
-SANDBOX = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sandbox.py")
-DIST = os.environ.get("MY_INIT_DIST", os.path.join(ROOT, "dist", "my_init"))
+import sandbox
+from paths import ROOT
+from waiting import sleep_until
+
+PROGRAMS = os.path.join(ROOT, "tests", "init", "programs")
 # The interpreter for the interpreted variant and the test programs: the system one,
 # which every user (the non-root cases too) can execute.
 PYTHON = os.environ.get("TEST_PYTHON", "/usr/bin/python3" if os.path.exists("/usr/bin/python3")
@@ -18,9 +20,6 @@ PYTHON = os.environ.get("TEST_PYTHON", "/usr/bin/python3" if os.path.exists("/us
 # Test processes get a PATH without per-user directories (pyenv shims under /root).
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 VARIANTS = ("interpreted", "compiled")
-# Directories the init reads; each starts empty (opaque over the host's /etc).
-OWN_DIRECTORIES = ("my_init.d", "service", "container_environment", "my_init.pre_shutdown.d",
-                   "my_init.post_shutdown.d")
 
 
 class Variant:
@@ -59,19 +58,13 @@ class InitRun:
         self.variant = variant
         self.upper = tmp_path / "upper"
         self.work = tmp_path / "work"
+        sandbox.prepare(self.upper, self.work)
         self.etc = self.upper / "etc"
         self.sbin = self.upper / "sbin"  # seen as /usr/sbin
         self.run_dir = self.upper / "run"  # seen as /run (root's, 0755, as a fresh tmpfs)
-        for directory in (self.etc, self.sbin, self.run_dir, self.work / "etc", self.work / "sbin"):
-            directory.mkdir(parents=True)
-        os.chmod(self.run_dir, 0o755)
-        for name in OWN_DIRECTORIES:
-            directory = self.etc / name
-            directory.mkdir()
-            os.setxattr(directory, "trusted.overlay.opaque", b"y")
-        os.chmod(self.etc / "container_environment", 0o700)
         self.process = None
         self.stdout = self.stderr = None
+        self.stderr_so_far = b""  # what wait_for_stderr has read; wait() keeps it
         self.started_at = None
         self.ended_at = None
         self.pid_namespace = True
@@ -96,37 +89,32 @@ class InitRun:
             environment["LD_PRELOAD"] = preload
         init_argv = argv if argv is not None else self.variant.my_init()
         init_argv = list(init_argv) + list(args) + (["--"] + list(command) if command else [])
-        sandbox = [PYTHON, SANDBOX, str(self.upper), str(self.work)]
         if user is not None:
             entry = pwd.getpwnam(user)
-            sandbox += ["--user", "%d:%d" % (entry.pw_uid, entry.pw_gid)]
+            user = "%d:%d" % (entry.pw_uid, entry.pw_gid)
         self.pid_namespace = pid_namespace
-        if not pid_namespace:
-            sandbox.append("--no-pid-namespace")
-        if read_only_etc:
-            sandbox.append("--read-only-etc")
-        full = ["unshare", "--mount", "--propagation", "private"] + sandbox + ["--"] + init_argv
+        full = sandbox.command(self.upper, self.work, init_argv, python=PYTHON, user=user,
+                               pid_namespace=pid_namespace, read_only_etc=read_only_etc)
         self.started_at = time.monotonic()
+        self.stderr_so_far = b""
         self.process = subprocess.Popen(full, env=environment, stdin=subprocess.DEVNULL,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return self
 
     def init_pid(self, timeout=10):
         """Host PID of the init (the child of `unshare --fork`)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            pid = self.process.pid
-            if self.pid_namespace:
-                try:
-                    with open("/proc/%d/task/%d/children" % (pid, pid)) as file:
-                        children = file.read().split()
-                except FileNotFoundError:
-                    children = []
-                pid = int(children[0]) if children else None
-            if pid is not None and self._is_init(pid):
-                return pid
-            time.sleep(0.01)
-        raise AssertionError("init did not start within %ss" % timeout)
+        return sleep_until(self._exec_d_init, timeout, "the init to start", interval=0.01)
+
+    def _exec_d_init(self):
+        pid = self.process.pid
+        if self.pid_namespace:
+            try:
+                with open("/proc/%d/task/%d/children" % (pid, pid)) as file:
+                    children = file.read().split()
+            except FileNotFoundError:
+                children = []
+            pid = int(children[0]) if children else None
+        return pid if pid is not None and self._is_init(pid) else None
 
     @staticmethod
     def _is_init(pid):
@@ -139,15 +127,40 @@ class InitRun:
         launcher = os.path.basename(argv[0]) in (b"unshare", b"setpriv")
         return not launcher and not any(arg.endswith(b"sandbox.py") for arg in argv[:2])
 
-    def wait_for_file(self, relative, timeout=10):
-        """Wait until the sandbox's /etc/RELATIVE exists (written by a process inside)."""
-        deadline = time.monotonic() + timeout
-        path = self.etc / relative
-        while time.monotonic() < deadline:
-            if path.exists():
-                return path
-            time.sleep(0.01)
-        raise AssertionError("%s did not appear within %ss; stderr so far unknown" % (relative, timeout))
+    def wait_for_file(self, relative, timeout=10, directory=None):
+        """Wait until the sandbox's /etc/RELATIVE (or DIRECTORY/RELATIVE, e.g. run_dir)
+        exists, written by a process inside."""
+        path = (directory or self.etc) / relative
+        return self.watch(lambda: path.exists() and path, timeout, "%s to appear" % path)
+
+    def wait_for_line(self, path, line, timeout=10):
+        """Wait until the text file PATH (written by a process inside) has the line LINE."""
+        return self.watch(lambda: path.exists() and line in path.read_text().split("\n"),
+                          timeout, "%r in %s" % (line, path))
+
+    def wait_for_stderr(self, text, timeout=10):
+        """Wait until the init's stderr, read as it comes, has TEXT."""
+        def seen():
+            stream = self.process.stderr
+            while select.select([stream], [], [], 0)[0]:
+                chunk = os.read(stream.fileno(), 65536)
+                if not chunk:
+                    break
+                self.stderr_so_far += chunk
+            return text.encode() in self.stderr_so_far
+        return self.watch(seen, timeout, "%r on the init's stderr" % text)
+
+    def watch(self, condition, timeout, what):
+        """sleep_until CONDITION, failing at once, with the init's stderr, if the init exits
+        first. CONDITION is checked first: a file written just before the exit counts."""
+        def met_or_exited():
+            value = condition()
+            if not value and self.process.poll() is not None:
+                self.wait()
+                raise AssertionError("the init exited (%d) while waiting for %s; stderr:\n%s"
+                                     % (self.process.returncode, what, self.stderr))
+            return value
+        return sleep_until(met_or_exited, timeout, what, interval=0.01)
 
     def signal(self, signum):
         os.kill(self.init_pid(), signum)
@@ -159,10 +172,10 @@ class InitRun:
             self.process.kill()
             self.stdout, self.stderr = self.process.communicate()
             raise AssertionError("init did not exit within %ss; stderr:\n%s"
-                                 % (timeout, self.stderr.decode(errors="replace")))
+                                 % (timeout, (self.stderr_so_far + self.stderr).decode(errors="replace"))) from None
         self.ended_at = time.monotonic()
         self.stdout = self.stdout.decode(errors="replace")
-        self.stderr = self.stderr.decode(errors="replace")
+        self.stderr = (self.stderr_so_far + self.stderr).decode(errors="replace")
         return self.process.returncode
 
     def run(self, *args, timeout=30, **kwargs):

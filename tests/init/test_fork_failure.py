@@ -77,7 +77,7 @@ def test_stop_during_the_retry_reaches_the_command_once_started(init, fork_shim)
     init.start(args=["--skip-runit"], command=["sleep", "100"], preload=fork_shim,
                env=dict(FAST, FAIL_FORK_WHILE=NO_FORK))
     init.wait_for_file("no-fork")
-    time.sleep(0.2)
+    time.sleep(0.2)  # the point: the TERM lands inside the 0.6-s window, while forks fail
     init.signal(signal.SIGTERM)
     assert init.wait() == 128 + signal.SIGTERM, init.stderr
     assert "sleep 100 was killed by SIGTERM" in init.stderr

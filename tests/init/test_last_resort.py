@@ -3,10 +3,9 @@
 shutdown step is reported and the next step runs.
 
 The exception is injected with MY_INIT_TEST_FAULT=N: my_init raises when it takes
-signal N (README: Faults and limits)."""
+signal N (docs/my_init.md: Faults and limits)."""
 
 import signal
-import time
 
 import pytest
 
@@ -33,11 +32,12 @@ def setup_services_and_hooks(init):
 @pytest.mark.parametrize("with_main_command", [True, False], ids=["main-command", "runit-mode"])
 def test_unexpected_error_is_one_line_then_the_normal_shutdown(init, with_main_command):
     setup_services_and_hooks(init)
-    main = ["sh", "-c", "trap 'echo main >> /etc/stopped; exit 0' TERM; "
+    main = ["sh", "-c", "trap 'echo main >> /etc/stopped; exit 0' TERM; touch /etc/main-up; "
             "while :; do sleep 0.05; done"] if with_main_command else []
     init.start(command=main, env=FAULT)
     init.wait_for_file("service-up")
-    time.sleep(0.2)  # the main command has started too
+    if with_main_command:
+        init.wait_for_file("main-up")
     init.signal(signal.SIGUSR1)
     assert init.wait() == 70, init.stderr
     assert init.stderr.count(REPORT + " (traceback with --verbose)\n") == 1, init.stderr

@@ -3,9 +3,11 @@ one warning, and it never crashes."""
 
 import os
 import signal
-import time
 
 from pid1 import program
+
+# What my_init says once runit mode is up (runsvdir started, or every service skipped).
+RUNIT_MODE_UP = "Runit started as PID"
 
 
 def test_main_command_runs_as_nobody(init):
@@ -29,8 +31,7 @@ def test_environment_it_cannot_access_gives_one_warning(init):
 def test_runit_mode_as_nobody_stops_on_term(init):
     init.write("my_init.d/10-ready", "#!/bin/sh\ntouch /tmp/ignored 2>/dev/null; echo ready >&2\n")
     init.start(user="nobody", env={"KILL_PROCESS_TIMEOUT": "1", "KILL_ALL_PROCESSES_TIMEOUT": "1"})
-    init.init_pid()
-    time.sleep(0.5)
+    init.wait_for_stderr(RUNIT_MODE_UP)
     init.signal(signal.SIGTERM)
     assert init.wait(timeout=20) == 0
     assert "Traceback" not in init.stderr
@@ -63,8 +64,7 @@ def test_runit_mode_without_supervisable_services_stays_up_saying_why(init):
     that exits at once would be restarted in a loop by Kubernetes)."""
     init.write("service/rooted/run", "#!/bin/sh\nexec sleep 1000\n")
     init.start(user="nobody")
-    init.init_pid()
-    time.sleep(0.5)
+    init.wait_for_stderr("No service can be supervised; waiting for a stop signal")
     assert init.process.poll() is None, "my_init exited instead of staying up"
     init.signal(signal.SIGTERM)
     assert init.wait(timeout=20) == 0

@@ -85,7 +85,9 @@ def test_down_service_is_not_started(init):
     init.write("service/sleeper/down", "", mode=0o644)
     init.start(env=TIMEOUTS)
     wait_for_services(init, ["alpha"])
-    time.sleep(0.3)
+    # runsv has taken the service and left it down (it writes supervise/stat at start)
+    stat = init.etc / "service" / "sleeper" / "supervise" / "stat"
+    init.watch(lambda: stat.exists() and stat.read_text().strip() == "down", 10, "sleeper's runsv")
     code, _ = stop_and_time(init)
     assert code == 0
     assert not (init.etc / "sleeper.log").exists()

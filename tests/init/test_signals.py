@@ -2,7 +2,6 @@
 command starts with a clean signal state; -g signals the whole process group."""
 
 import signal
-import time
 
 import pytest
 
@@ -13,22 +12,13 @@ NOT_FORWARDED = {signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD,
 FORWARDED = [s for s in range(1, 32) if s not in NOT_FORWARDED]
 
 
-def wait_for_line(path, line, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and line in path.read_text().split("\n"):
-            return
-        time.sleep(0.01)
-    raise AssertionError("%r not reported in %s within %ss" % (line, path, timeout))
-
-
 @pytest.mark.parametrize("signum", FORWARDED, ids=lambda s: signal.Signals(s).name)
 def test_signal_reaches_main_command(init, tmp_path, signum):
     report = tmp_path / "received"
     init.start(args=["--skip-runit"], command=program("report_signals") + [str(report)])
-    wait_for_line(report, "ready")
+    init.wait_for_line(report, "ready")
     init.signal(signum)
-    wait_for_line(report, signal.Signals(signum).name)
+    init.wait_for_line(report, signal.Signals(signum).name)
     if signum not in (signal.SIGTERM, signal.SIGINT):
         init.signal(signal.SIGTERM)
     assert init.wait() == 0
@@ -37,9 +27,8 @@ def test_signal_reaches_main_command(init, tmp_path, signum):
 
 def test_term_stops_main_command_then_shutdown_follows(init):
     init.write("my_init.d/10-ready", "#!/bin/sh\ntouch /etc/booted\n")
-    init.start(command=["sleep", "100"])
-    init.wait_for_file("booted")
-    time.sleep(0.1)  # let the main command start
+    init.start(command=["sh", "-c", "touch /etc/main-up; exec sleep 100"])
+    init.wait_for_file("main-up")
     init.signal(signal.SIGTERM)
     assert init.wait() == 128 + signal.SIGTERM
     assert "killed by SIGTERM" in init.stderr
@@ -58,11 +47,11 @@ def test_main_command_ignoring_term_is_killed_after_timeout(init):
 def test_job_control_signals_are_not_forwarded(init, tmp_path):
     report = tmp_path / "received"
     init.start(args=["--skip-runit"], command=program("report_signals") + [str(report)])
-    wait_for_line(report, "ready")
+    init.wait_for_line(report, "ready")
     for signum in (signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU):
         init.signal(signum)
     init.signal(signal.SIGUSR1)  # forwarded, and after the others: once it is seen, they were not
-    wait_for_line(report, "SIGUSR1")
+    init.wait_for_line(report, "SIGUSR1")
     init.signal(signal.SIGTERM)
     assert init.wait() == 0
     received = report.read_text().split("\n")

@@ -1,17 +1,10 @@
 """tools/bench_image.py finds a container's memory cgroup from its /proc/PID/cgroup, on
 cgroup v1 (this CI's engine), v2 (systemd or cgroupfs driver) and hybrid hosts."""
 
-import importlib.util
-import os
-import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "tools"))  # bench_image imports bench, its neighbour
-SPEC = importlib.util.spec_from_file_location("bench_image", os.path.join(ROOT, "tools", "bench_image.py"))
-bench_image = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(bench_image)
+import bench_image
 
 CONTAINER = "19895fe6efb2"
 

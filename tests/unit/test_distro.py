@@ -8,7 +8,8 @@ import textwrap
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from paths import ROOT
+
 DISTRO_SH = os.path.join(ROOT, "image", "lib", "distro.sh")
 BASH = shutil.which("bash") or "/bin/bash"
 
@@ -162,6 +163,27 @@ def test_pam_cron_file_and_sftp_server_path(sandbox, name, cron, sftp):
     result = sandbox(name, "pam_cron_file; sftp_server_path")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [cron, sftp]
+
+
+@pytest.mark.parametrize("name", DEBIAN)
+def test_debian_ssh_client_programs_keep_ssh_keygen_and_scp(sandbox, name):
+    # (That the list is all of openssh-client's programs but those two, the image test
+    # checks against the installed package: tests/image/test_services.py.)
+    result = sandbox(name, "ssh_client_programs")
+    assert result.returncode == 0, result.stderr
+    programs = result.stdout.split()
+    assert "/usr/bin/ssh" in programs and "/usr/lib/openssh/ssh-keysign" in programs
+    assert all(path.startswith(("/usr/bin/", "/usr/lib/openssh/")) for path in programs)
+    assert not {"/usr/bin/ssh-keygen", "/usr/bin/scp", "/usr/lib/openssh/sftp-server"} & set(programs)
+
+
+@pytest.mark.parametrize("name", EL)
+def test_el_removes_no_ssh_program(sandbox, name):
+    # openssh-server does not require openssh-clients there, and the image installs
+    # without weak dependencies: the client programs are never installed.
+    result = sandbox(name, "ssh_client_programs; pkg_name sshd")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["openssh-server"]
 
 
 def test_debian_install_refreshes_lists_once_then_installs_without_recommends(sandbox):

@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from paths import ROOT
+
 DEBIAN_OS_RELEASE = 'ID=debian\nVERSION_ID="12"\n'
 
 

@@ -12,7 +12,8 @@ import textwrap
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from paths import ROOT
+
 RUNIT_SH = os.path.join(ROOT, "image", "builder", "runit.sh")
 TOOLS = ["runsvdir", "runsv", "sv", "svlogd", "chpst"]
 # What coreutils-single, tar, gzip and bash give a minimal EL image (find is not there).

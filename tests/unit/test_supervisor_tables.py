@@ -5,7 +5,9 @@ import os
 import subprocess
 import sys
 
-INIT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "init")
+from paths import ROOT
+
+INIT = os.path.join(ROOT, "init")
 
 # Runs in a child process: it becomes a subreaper, which must not happen to pytest itself.
 SCRIPT = r"""

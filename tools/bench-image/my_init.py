@@ -3,6 +3,6 @@
 import sys
 
 sys.path.insert(0, "/usr/lib/my_init-source")
-from my_init.main import main  # noqa: E402  (after the path is set)
+from my_init.main import main
 
 sys.exit(main())

@@ -3,6 +3,6 @@
 import sys
 
 sys.path.insert(0, "/usr/lib/my_init-source")
-from setuser.main import main  # noqa: E402  (after the path is set)
+from setuser.main import main
 
 sys.exit(main())

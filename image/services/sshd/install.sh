@@ -10,6 +10,19 @@ fi
 
 pkg_install sshd
 
+# The server side only (README, "What is inside"): the client programs that came with it
+# go, ssh-keygen and scp stay. `apt-get install --reinstall openssh-client` brings them back.
+while IFS= read -r program; do
+    rm -f "$program"
+done < <(ssh_client_programs)
+# (EL has no scp: it is in openssh-clients, which openssh-server does not pull in.)
+kept=(ssh-keygen)
+if [ "$DISTRO_FAMILY" = debian ]; then kept+=(scp); fi
+for needed in "${kept[@]}"; do
+    command -v "$needed" >/dev/null ||
+        { echo "sshd/install.sh: $needed is missing (ssh_client_programs lists too much)" >&2; exit 1; }
+done
+
 # Debian's package generates host keys when installed: every container of the image
 # would share them. None may be in the image.
 rm -f /etc/ssh/ssh_host_*

@@ -1,0 +1,21 @@
+"""Where the tests and the tools find this checkout: the repository's root, computed once,
+the Nuitka dist under test, and the documentation's Markdown files."""
+
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# `make init` builds the dist here; MY_INIT_DIST points the tests and the bench at another.
+DIST = os.path.abspath(os.environ.get("MY_INIT_DIST") or os.path.join(ROOT, "dist", "my_init"))
+
+
+def documents():
+    """The documentation, README.md first: README.md, CHANGELOG.md when it exists, then
+    every Markdown file under docs/ (the files whose examples and links are tested)."""
+    found = [os.path.join(ROOT, "README.md")]
+    changelog = os.path.join(ROOT, "CHANGELOG.md")
+    if os.path.exists(changelog):
+        found.append(changelog)
+    for directory, subdirectories, names in os.walk(os.path.join(ROOT, "docs")):
+        subdirectories.sort()
+        found += [os.path.join(directory, name) for name in sorted(names) if name.endswith(".md")]
+    return found
