@@ -4,6 +4,7 @@
 # extra CA bundle, empty when none). The tagged image holds only /out:
 #   /out/my_init/   the standalone dist (my_init, setuser, libraries)
 #   /out/runit/     runsvdir runsv sv svlogd chpst
+#   /out/services/  each service's C helper libraries (NAME/FILE.so from image/services/NAME/FILE.c)
 # Works with the legacy builder (no BuildKit features).
 ARG BASE_IMAGE=quay.io/centos/centos:stream10
 
@@ -27,6 +28,10 @@ RUN if [ -s /tmp/builder/pip-ca.crt ]; then export PIP_CA_BUNDLE=/tmp/builder/pi
     && PYTHON=/usr/bin/python3 BUILD_WORK=/tmp/nuitka PIP_NO_CACHE_DIR=1 \
        bash build/build.sh /out/my_init \
     && rm -rf /tmp/nuitka
+
+# Last, so that editing a service's C source does not rebuild my_init.
+COPY image/services/ /tmp/builder/services/
+RUN bash /tmp/builder/builder/service-libs.sh /tmp/builder/services /out/services
 
 FROM scratch
 COPY --from=compile /out /out
