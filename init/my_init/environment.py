@@ -55,7 +55,7 @@ def invalid_name_reason(name):
 
 class ChildOutput:
     """The bytes `produce()` returns, computed in a short-lived child started at once: what
-    the child imports or maps (json and re, the NSS modules) stays out of PID 1, and PID 1
+    the child imports or maps (the NSS modules) stays out of PID 1, and PID 1
     goes on with its own work meanwhile. A failure to start shows up in result()."""
 
     def __init__(self, produce):
@@ -108,13 +108,39 @@ class ChildOutput:
                 pass
 
 
-def encode_json(environ):
-    """The JSON dump (run in a child: json imports re, which PID 1 would keep for the
-    container's whole life, 1.4 MB RSS measured)."""
-    import json
+# JSON's two-character escapes; every other character outside printable ASCII is \uXXXX.
+JSON_ESCAPES = {ord('"'): '\\"', ord("\\"): "\\\\", ord("\b"): "\\b", ord("\f"): "\\f",
+                ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
 
+
+def json_string(text):
+    """TEXT as a JSON string, exactly as json.dumps() writes it (ensure_ascii): written
+    out because the json package imports re and compiles its patterns, 10 ms of CPU at
+    every boot for a dump of a few strings."""
+    if text.isascii() and text.isprintable():  # the usual case: only " and \\ to escape
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    parts = ['"']
+    for char in text:
+        code = ord(char)
+        if code in JSON_ESCAPES:
+            parts.append(JSON_ESCAPES[code])
+        elif 0x20 <= code < 0x7F:
+            parts.append(char)
+        elif code < 0x10000:
+            parts.append("\\u%04x" % code)
+        else:  # a UTF-16 surrogate pair, as json does
+            code -= 0x10000
+            parts.append("\\u%04x\\u%04x" % (0xD800 | code >> 10, 0xDC00 | code & 0x3FF))
+    parts.append('"')
+    return "".join(parts)
+
+
+def encode_json(environ):
+    """The JSON dump: json.dumps(variables, sort_keys=True) of the decoded names and
+    values (bytes that are not UTF-8 become \\udcXX), as ASCII bytes."""
     text = {os.fsdecode(n): os.fsdecode(v) for n, v in environ.items()}
-    return json.dumps(text, sort_keys=True).encode("ascii")
+    items = ("%s: %s" % (json_string(name), json_string(text[name])) for name in sorted(text))
+    return ("{" + ", ".join(items) + "}").encode("ascii")
 
 
 def look_up_dump_group():
@@ -214,17 +240,14 @@ class ContainerEnvironment:
         if "write" in self.warned or not self.directory:
             return
         environ = dict(os.environb)
-        # Side by side in children, and alongside the writes: milliseconds each at boot.
         group_lookup = ChildOutput(look_up_dump_group)
-        json_encoding = ChildOutput(lambda: encode_json(environ))
         try:
-            self._write_exports(environ, to_directory, self._dump_group(group_lookup), json_encoding)
+            self._write_exports(environ, to_directory, self._dump_group(group_lookup))
         finally:
             group_lookup.close()
-            json_encoding.close()
 
-    def _write_exports(self, environ, to_directory, group, json_encoding):
-        """The directory (if asked), the .sh dump, then the .json dump from its child."""
+    def _write_exports(self, environ, to_directory, group):
+        """The directory (if asked), the .sh dump, then the .json dump."""
         directory = self.directory
         dumped = {n: v for n, v in environ.items() if n not in PER_USER_NAMES}
         if to_directory:
@@ -245,12 +268,7 @@ class ContainerEnvironment:
                          for n, v in sorted(dumped.items()))
         if not self._write_atomically(self._link_target(SHELL_DUMP), shell, group):
             return
-        try:
-            dump = json_encoding.result("encoding the JSON dump failed")
-        except OSError as error:
-            self._warn_once(JSON_DUMP, "write", error)
-            return
-        if self._write_atomically(self._link_target(JSON_DUMP), dump, group):
+        if self._write_atomically(self._link_target(JSON_DUMP), encode_json(environ), group):
             self._link_profile()
 
     def _choose_directory(self):
