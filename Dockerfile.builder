@@ -20,12 +20,19 @@ ARG RUNIT_SHA256=6fd0160cb0cf1207de4e66754b6d39750cff14bb0aa66ab49490992c0c47ba1
 COPY pip-ca.crt /tmp/builder/pip-ca.crt
 RUN RUNIT_CA_BUNDLE=/tmp/builder/pip-ca.crt bash /tmp/builder/builder/runit.sh /out/runit
 
+# The Python build.sh compiles with: the distribution's where it ships a static libpython
+# (Debian), else CPython of the same minor version built static from pinned, checksummed
+# sources (EL; image/builder/build-python.sh says why). Before the sources: cached.
+ARG BUILD_PYTHON_FROM=auto
+RUN BUILD_PYTHON_FROM=$BUILD_PYTHON_FROM CPYTHON_CA_BUNDLE=/tmp/builder/pip-ca.crt \
+    bash /tmp/builder/builder/build-python.sh /opt/build-python /tmp/builder/build-python
+
 COPY init/ /src/init/
 COPY build/ /src/build/
 ARG PIP_INDEX_URL=
 WORKDIR /src
 RUN if [ -s /tmp/builder/pip-ca.crt ]; then export PIP_CA_BUNDLE=/tmp/builder/pip-ca.crt; fi \
-    && PYTHON=/usr/bin/python3 BUILD_WORK=/tmp/nuitka PIP_NO_CACHE_DIR=1 \
+    && PYTHON=$(cat /tmp/builder/build-python) BUILD_WORK=/tmp/nuitka PIP_NO_CACHE_DIR=1 \
        bash build/build.sh /out/my_init \
     && rm -rf /tmp/nuitka
 
