@@ -24,7 +24,8 @@ import re
 import sys
 import sysconfig
 
-from stdlib_excludes import import_closure, imported_names  # beside this script: sys.path[0]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also when run by runpy
+from stdlib_excludes import import_closure, imported_names
 
 ENTRY = re.compile(r'\{\s*"([A-Za-z0-9_.]+)"\s*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}')
 
