@@ -28,6 +28,8 @@ LABEL org.opencontainers.image.title="baseimage-centos" \
 COPY --from=builder /out/my_init/ /usr/lib/my_init/
 COPY --from=builder /out/runit/ /usr/bin/
 COPY image/ /tmp/image/
+# The services' compiled helpers, beside their sources (see Dockerfile.builder).
+COPY --from=builder /out/services/ /tmp/image/services/
 RUN IMAGE_BUILD=1 bash /tmp/image/install.sh
 
 ENV LANG=en_US.UTF-8 \

@@ -83,6 +83,18 @@ sys.exit(0 if names else 1)
 EOF
 then
     nuitka_options+=(--static-libpython=yes)
+    # Our own table of built-in modules, linked before the archive: the archive's
+    # config.o, whose table references every module built into that Python, is never
+    # linked, nor the modules the init does not import (build/builtin_inittab.py).
+    "$python" "$build_dir/builtin_inittab.py" "$work/inittab.c" "$source_root/init" "$build_dir/entry" ||
+        die "could not write the table of built-in modules (build/builtin_inittab.py)"
+    include_dir=$("$python" -c 'import sysconfig; print(sysconfig.get_path("include"))')
+    inittab_object=$(cd "$work" && pwd)/inittab.o
+    case $inittab_object in *[[:space:]]*) die "BUILD_WORK '$work' contains white space (Nuitka splits LDFLAGS on it)" ;; esac
+    "${CC:-cc}" -c -Os -I"$include_dir" -o "$inittab_object" "$work/inittab.c" ||
+        die "could not compile $work/inittab.c"
+    # --as-needed: libraries only the left-out modules used (libexpat, libz) are not needed.
+    export LDFLAGS="${LDFLAGS:+$LDFLAGS }$inittab_object -Wl,--as-needed"
 else
     nuitka_options+=(--static-libpython=no)
 fi

@@ -12,4 +12,8 @@ if [ "$DISTRO_FAMILY" = el ]; then
     # runit's tarball is fetched with curl (curl-minimal in the EL images), and unpacked.
     command -v curl >/dev/null 2>&1 || pkg_install curl
     pkg_install tar gzip
+    # EL's python3 has no static libpython: build-python.sh builds CPython from source,
+    # with zlib (pip's wheels), libffi (ctypes) and OpenSSL (pip over HTTPS); its configure
+    # and Makefile use find and cmp, which the minimal images lack.
+    pkg_install zlib-devel libffi-devel openssl-devel findutils diffutils
 fi

@@ -54,8 +54,13 @@ build_builder() {
     context=$(mktemp -d)
     # shellcheck disable=SC2064  # expand now: $context is local
     trap "rm -rf '$context'" EXIT
+    # Of the services, only their C sources (builder/service-libs.sh compiles them).
+    local service_sources
+    service_sources=$(cd "$repo_root" && find image/services -name '*.c' -print)
+    # shellcheck disable=SC2086  # one path a word (no spaces in our file names)
     tar -C "$repo_root" -cf - --exclude=__pycache__ --exclude='*.pyc' --exclude=build/out \
-        Dockerfile.builder image/lib builder init build | tar -C "$context" -xf -
+        Dockerfile.builder image/lib builder init build $service_sources |
+        tar -C "$context" -xf -
     if [ -n "${PIP_CA_BUNDLE:-}" ]; then
         cp "$PIP_CA_BUNDLE" "$context/pip-ca.crt"
     else

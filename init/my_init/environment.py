@@ -57,9 +57,9 @@ def invalid_name_reason(name):
 
 class ChildOutput:
     """The bytes `produce()` returns, computed in a short-lived child started at once: what
-    the child imports or maps (json and re, the NSS modules) stays out of PID 1 (its
-    import budget: tests/init/test_import_budget.py), and PID 1 goes on with its own work
-    meanwhile. A failure to start shows up in result()."""
+    the child maps (the NSS modules) stays out of PID 1 (its import budget:
+    tests/init/test_import_budget.py), and PID 1 goes on with its own work meanwhile. A
+    failure to start shows up in result()."""
 
     def __init__(self, produce):
         self.pid = self.read_end = self.error = None
@@ -112,11 +112,16 @@ class ChildOutput:
 
 
 def encode_json(environ):
-    """The JSON dump (run in a ChildOutput: json and re are outside PID 1's budget)."""
-    import json
+    """The JSON dump, the bytes json.dumps(variables, sort_keys=True) gives for the decoded
+    names and values (bytes that are not UTF-8 become \\udcXX). Built from the escaper
+    json.dumps itself uses, the C accelerator _json, because the json package imports re
+    and compiles its patterns: about 10 ms of CPU at every boot for a few strings, and re
+    outside PID 1's budget."""
+    from _json import encode_basestring_ascii as json_string
 
     text = {os.fsdecode(n): os.fsdecode(v) for n, v in environ.items()}
-    return json.dumps(text, sort_keys=True).encode("ascii")
+    items = ("%s: %s" % (json_string(name), json_string(text[name])) for name in sorted(text))
+    return ("{" + ", ".join(items) + "}").encode("ascii")
 
 
 def look_up_dump_group():
@@ -216,19 +221,21 @@ class ContainerEnvironment:
         if "write" in self.warned or not self.directory:
             return
         environ = dict(os.environb)
-        # Side by side in children, and alongside the writes: milliseconds each at boot.
         group_lookup = ChildOutput(look_up_dump_group)
-        json_encoding = ChildOutput(lambda: encode_json(environ))
         try:
-            self._write_exports(environ, to_directory, self._dump_group(group_lookup), json_encoding)
+            self._write_exports(environ, to_directory, group_lookup)
         finally:
             group_lookup.close()
-            json_encoding.close()
 
-    def _write_exports(self, environ, to_directory, group, json_encoding):
-        """The directory (if asked), the .sh dump, then the .json dump from its child."""
+    def _write_exports(self, environ, to_directory, group_lookup):
+        """The directory (if asked), the .sh dump, then the .json dump. Each file is first
+        written beside its place while the group lookup runs; then the new ones get the
+        group and all are renamed into place, in that order. A refusal stops the staging:
+        what was staged before it is still put in place."""
         directory = self.directory
         dumped = {n: v for n, v in environ.items() if n not in PER_USER_NAMES}
+        staged = []  # (path, temp, new file, variable name or None)
+        complete = False
         if to_directory:
             existing = set(self._directory_entries(directory))
             for name, value in dumped.items():
@@ -240,19 +247,26 @@ class ContainerEnvironment:
                 if name in existing and self._same_content(path, value):
                     self.known.add(name)
                     continue
-                if not self._write_atomically(path, value, group):
-                    return
+                if not self._stage(staged, path, value, name):
+                    break
+            else:
+                complete = True
+        else:
+            complete = True
+        if complete:
+            shell = b"".join(b"export %s=%s\n" % (shell_name(n), shell_quote(v))
+                             for n, v in sorted(dumped.items()))
+            complete = (self._stage(staged, self._link_target(SHELL_DUMP), shell)
+                        and self._stage(staged, self._link_target(JSON_DUMP), encode_json(environ)))
+        group = self._dump_group(group_lookup)
+        for index, (path, temp, new, name) in enumerate(staged):
+            if not self._put_in_place(path, temp, new, group):
+                for _path, later_temp, _new, _name in staged[index + 1:]:
+                    self._remove_quietly(later_temp)
+                return
+            if name is not None:
                 self.known.add(name)
-        shell = b"".join(b"export %s=%s\n" % (shell_name(n), shell_quote(v))
-                         for n, v in sorted(dumped.items()))
-        if not self._write_atomically(self._link_target(SHELL_DUMP), shell, group):
-            return
-        try:
-            dump = json_encoding.result("encoding the JSON dump failed")
-        except OSError as error:
-            self._warn_once(JSON_DUMP, "write", error)
-            return
-        if self._write_atomically(self._link_target(JSON_DUMP), dump, group):
+        if complete:
             self._link_profile()
 
     def _choose_directory(self):
@@ -350,12 +364,13 @@ class ContainerEnvironment:
             return None
         return int(gid) if gid else None
 
-    def _write_atomically(self, path, data, group):
-        """Write to a temp file beside `path`, then rename over it: readers and a crash
-        never see half a file. A file that exists keeps its mode and owner (users may
-        relax them); a new one gets the docker_env group and _new_file_mode()."""
-        directory, _, name = path.rpartition(b"/")
-        temp = directory + b"/" + TEMP_PREFIX + name
+    def _stage(self, staged, path, data, name=None):
+        """Write DATA to a temp file beside PATH and add it to STAGED; False (warned) on a
+        refusal. Readers and a crash never see half a file: it only takes PATH's place
+        by a rename (_put_in_place). A file that exists keeps its mode and owner (users
+        may relax them); a new one gets _new_file_mode(), and its group later."""
+        directory, _, base = path.rpartition(b"/")
+        temp = directory + b"/" + TEMP_PREFIX + base
         try:
             current = os.stat(path)
         except FileNotFoundError:
@@ -374,20 +389,37 @@ class ContainerEnvironment:
                     self._chown(fd, current.st_uid, current.st_gid)
                     os.fchmod(fd, current.st_mode & 0o7777)
                 else:
-                    if group is not None:
-                        self._chown(fd, -1, group)
                     os.fchmod(fd, self._new_file_mode())
             finally:
                 os.close(fd)
+        except OSError as error:
+            self._warn_once(path, "write", error)
+            self._remove_quietly(temp)
+            return False
+        staged.append((path, temp, current is None, name))
+        return True
+
+    def _put_in_place(self, path, temp, new, group):
+        """A new file gets the docker_env group (when it exists); then TEMP replaces PATH."""
+        try:
+            if new and group is not None:
+                try:
+                    os.chown(temp, -1, group, follow_symlinks=False)
+                except PermissionError:
+                    pass  # not root: the file stays ours, which is all a non-root init can do
             os.replace(temp, path)
         except OSError as error:
             self._warn_once(path, "write", error)
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
+            self._remove_quietly(temp)
             return False
         return True
+
+    @staticmethod
+    def _remove_quietly(path):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
     @staticmethod
     def _chown(fd, uid, gid):

@@ -50,7 +50,7 @@ def wait_for_services(supervisor, runsvdir_pid, seconds, log):
     passed ({} when all became ready), or None when a stop signal came first. Only the
     services runsvdir supervises count (those skipped at boot are not waited for)."""
     deadline = time.monotonic() + seconds
-    pending = service_directories(scanned_directory(runsvdir_pid))
+    pending = service_directories(scanned_directory(supervisor, runsvdir_pid))
     log.info("Waiting up to %g s for %d services to be ready..." % (seconds, len(pending)))
     while True:
         reasons = {}

@@ -56,9 +56,10 @@ def find_runsvdir(supervisor):
     return None
 
 
-def scanned_directory(runsvdir_pid):
-    """The directory a running runsvdir scans (`runsvdir -P DIR`)."""
-    argv = [word for word in command_line(runsvdir_pid) if word]
+def scanned_directory(supervisor, runsvdir_pid):
+    """The directory a running runsvdir scans (`runsvdir -P DIR`): from the argv it was
+    started with, or (found again after an unexpected error) its command line."""
+    argv = supervisor.commands.get(runsvdir_pid) or [word for word in command_line(runsvdir_pid) if word]
     return os.fsdecode(argv[-1]) if len(argv) >= 3 else SERVICE_DIRECTORY
 
 
@@ -127,7 +128,7 @@ def stop_runit(supervisor, runsvdir_pid, deadline, log):
     are killed. Services marked with a `stop-last` file (syslog-ng: the others log while
     they stop) are stopped once the others are gone."""
     log.info("Shutting down runit daemon (PID %d)..." % runsvdir_pid)
-    directory = scanned_directory(runsvdir_pid)
+    directory = scanned_directory(supervisor, runsvdir_pid)
     if not supervisor.has_exited(runsvdir_pid):
         # Not SIGTERM: runsvdir only acts on it when its scan loop next wakes, up to 5 s
         # later. It holds no state; its runsv processes live on as our children.

@@ -58,6 +58,12 @@ def reset_signals_for_child():
     _signal.pthread_sigmask(_signal.SIG_SETMASK, ())
 
 
+def signals_to_reset():
+    """The signals a child's dispositions go back to default for (posix_spawn's
+    setsigdef): every catchable one, as reset_signals_for_child does after a fork."""
+    return frozenset(_signal.valid_signals()) - UNCATCHABLE
+
+
 def is_own_broken_pipe(info):
     """True for the SIGPIPE the kernel raises in my_init itself when it writes a log line
     to a pipe nobody reads any more: the sender is my_init. SIGPIPE is blocked like the

@@ -34,6 +34,10 @@ class Supervisor:
         # Exit statuses of the children someone waits for; nothing else is kept, so
         # reaping any number of orphans does not grow these tables.
         self.watched = set()
+        # argv of each child start() began, until released: what a child runs, without
+        # reading /proc at the instant it execs (its new argv appears there a moment
+        # after posix_spawn has returned).
+        self.commands = {}
         self.exited = {}
         # The child that receives forwarded signals: the main command, or the startup
         # script / hook currently running in the foreground.
@@ -60,6 +64,7 @@ class Supervisor:
         pid = spawn_patiently(argv, self.pause, deadline, own_process_group=own_process_group,
                               take_terminal=own_process_group and foreground)
         self.watch(pid)
+        self.commands[pid] = list(argv)
         if foreground:
             self.foreground = pid
             self.foreground_is_group = own_process_group and self.signal_process_group
@@ -78,6 +83,7 @@ class Supervisor:
     def release(self, pid):
         """Forget a watched child and return its wait status (None if still running)."""
         self.watched.discard(pid)
+        self.commands.pop(pid, None)
         if self.foreground == pid:
             self.foreground = None
         return self.exited.pop(pid, None)

@@ -4,6 +4,8 @@ The wait is tools/waiting.py's sleep_until, shared with the PID-1 tests and the 
 
 import collections
 import os
+import socket
+import subprocess
 import time
 
 import docker
@@ -18,6 +20,11 @@ Result = collections.namedtuple("Result", "exit_code stdout stderr")
 # Figures the image tests measure for the closing note (stop times, how the limits
 # played out): kept, never asserted. One line a figure: a run replaces its own lines.
 FIGURES = os.path.join(ROOT, "dist", "image-stop-time.txt")
+
+# The host's `ssh` client against a container: keys only, no host-key bookkeeping.
+SSH_OPTIONS = ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+               "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+               "-o", "ConnectTimeout=10", "-o", "IdentitiesOnly=yes"]
 
 
 def default_image():
@@ -81,6 +88,28 @@ def exec_in(container, command, user=None):
 
 def host_of(container):
     return testinfra.get_host("docker://" + container.id)
+
+
+def ip_address(container):
+    container.reload()
+    networks = container.attrs["NetworkSettings"]["Networks"]
+    addresses = [network["IPAddress"] for network in networks.values() if network.get("IPAddress")]
+    assert addresses, "container has no IP address: %s" % networks
+    return addresses[0]
+
+
+def accepts_connections(address, port=22):
+    try:
+        with socket.create_connection((address, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def ssh(address, key, *command, options=()):
+    """Runs `command` as root in the container at `address` over ssh with the private `key`."""
+    return subprocess.run(["ssh", "-i", key] + SSH_OPTIONS + list(options) + ["root@" + address] + list(command),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
 
 
 def record_figure(key, value, path=FIGURES):

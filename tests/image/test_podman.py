@@ -158,6 +158,23 @@ def test_podman_read_only_root(podman_containers):
     stop_and_record(name, "read-only root")
 
 
+def test_podman_read_only_root_with_only_run_writable(podman_containers):
+    """Docker's recipe under Podman: its own tmpfs mounts off (--read-only-tmpfs=false) and
+    --tmpfs /run, so /tmp is read-only too; cron's run script then keeps job output in /run."""
+    name = podman_containers.start("--read-only", "--read-only-tmpfs=false", "--tmpfs", "/run", "-e", "V=1")
+    wait_for_services(name)
+    assert exec_podman(name, "touch", "/tmp/probe").returncode != 0
+    sourced = exec_podman(name, "sh", "-c", '. /etc/container_environment.sh && printf %s "$V"')
+    assert sourced.stdout == "1", sourced.stderr
+    # Debian's cron (EL's cronie, `crond`, needs no temporary file).
+    if exec_podman(name, "pgrep", "-x", "crond").returncode != 0:
+        cron_environment = exec_podman(name, "sh", "-c", "tr '\\0' '\\n' </proc/$(pgrep -x cron)/environ").stdout
+        assert "TMPDIR=/run/cron" in cron_environment.splitlines(), cron_environment
+    output = podman_logs(name)
+    assert "WARNING" not in output, output
+    stop_and_record(name, "read-only root, only /run writable")
+
+
 def test_podman_restricted_user(podman_containers):
     result = podman_containers.run_once(
         "--read-only", "--user", "1000:1000", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",

@@ -16,10 +16,10 @@ import uuid
 import docker.errors
 import pytest
 
-from image_helpers import exec_in, logs, wait_for_services
+from image_helpers import accepts_connections, exec_in, ip_address, logs, ssh, wait_for_services
 from paths import ROOT, documents
 from readme_examples import examples, unmarked, untested
-from test_services import accepts_connections, ip_address, marker, private_key_copy, ssh
+from test_services import marker, private_key_copy
 from waiting import sleep_until
 
 TESTED = {

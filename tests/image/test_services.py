@@ -10,7 +10,6 @@ host must reach the default bridge network, as it does for a local engine)."""
 import io
 import os
 import shutil
-import socket
 import subprocess
 import tarfile
 import time
@@ -18,37 +17,27 @@ import uuid
 
 import pytest
 
-from image_helpers import exec_in, logs, wait_for_boot, wait_for_services
+from image_helpers import (
+    SSH_OPTIONS,
+    accepts_connections,
+    exec_in,
+    ip_address,
+    logs,
+    ssh,
+    wait_for_boot,
+    wait_for_services,
+)
 from paths import ROOT
 from waiting import sleep_until
 
 INSECURE_KEY = os.path.join(ROOT, "image", "services", "sshd", "keys", "insecure_key")
 SERVICES = ("syslog-ng", "cron", "sshd")
-SSH_OPTIONS = ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
-               "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-               "-o", "ConnectTimeout=10", "-o", "IdentitiesOnly=yes"]
 
 
 # -- helpers ----------------------------------------------------------------------
 
 def marker(name):
     return "%s-%s" % (name, uuid.uuid4().hex[:12])
-
-
-def ip_address(container):
-    container.reload()
-    networks = container.attrs["NetworkSettings"]["Networks"]
-    addresses = [network["IPAddress"] for network in networks.values() if network.get("IPAddress")]
-    assert addresses, "container has no IP address: %s" % networks
-    return addresses[0]
-
-
-def accepts_connections(address, port=22):
-    try:
-        with socket.create_connection((address, port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def start_sshd(container):
@@ -67,11 +56,6 @@ def private_key_copy(tmp_path, source=INSECURE_KEY):
     shutil.copyfile(source, path)
     os.chmod(path, 0o600)
     return str(path)
-
-
-def ssh(address, key, *command, options=()):
-    return subprocess.run(["ssh", "-i", key] + SSH_OPTIONS + list(options) + ["root@" + address] + list(command),
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
 
 
 def put_files(container, files):

@@ -34,14 +34,15 @@ OWN_MODULES = frozenset((
     "my_init.signals", "my_init.spawn", "my_init.supervisor"))
 WITH_OPTION_VALUES = OWN_MODULES | {"my_init.rewrite"}
 
-# Every other module PID 1 may hold: what my_init imports from the standard library,
-# and the compiled init's start-up (CPython's core, Nuitka's loader: importlib, warnings;
-# built on 3.9 also encodings.latin_1 and types). The interpreted init may hold its
+# Every other module PID 1 may hold: what my_init imports from the standard library
+# (_json: the .json dump's escaper, json's C part without json and re), and the compiled
+# init's start-up (CPython's core, Nuitka's loader: importlib, warnings; built on 3.9
+# also encodings.latin_1 and types). The interpreted init may hold its
 # interpreter's start-up modules too (site, runpy, ...): they are measured by running a
 # module that lists them, the same way (`python -m`).
 STANDARD_MODULES = frozenset((
     "__main__", "_abc", "_codecs", "_collections_abc", "_frozen_importlib",
-    "_frozen_importlib_external", "_imp", "_io", "_signal", "_stat", "_thread", "_warnings",
+    "_frozen_importlib_external", "_imp", "_io", "_json", "_signal", "_stat", "_thread", "_warnings",
     "_weakref", "abc", "builtins", "codecs", "encodings", "encodings.aliases",
     "encodings.latin_1", "encodings.utf_8", "errno", "genericpath", "importlib",
     "importlib._bootstrap", "importlib._bootstrap_external", "io", "marshal", "os",

@@ -1,4 +1,5 @@
-/* LD_PRELOAD shim for the PID-1 suite: makes fork() fail in PID 1, on demand.
+/* LD_PRELOAD shim for the PID-1 suite: makes fork() fail in PID 1, on demand, and
+ * posix_spawn()/posix_spawnp(), which my_init starts most children with.
  *
  * FAIL_FORK_WHILE=PATH: while the file PATH exists, every fork() of PID 1 fails with
  * EAGAIN (what a full pids cgroup or RLIMIT_NPROC gives), or with the errno number
@@ -11,6 +12,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,4 +52,31 @@ pid_t fork(void)
     if (real_fork == NULL)
         real_fork = (pid_t (*)(void))dlsym(RTLD_NEXT, "fork");
     return real_fork();
+}
+
+/* posix_spawn reports a failed clone (a full pids cgroup) as its return value. */
+int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
+                const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+    static int (*real_spawn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+                             const posix_spawnattr_t *, char *const[], char *const[]);
+    int error = flag_path != NULL ? injected_errno() : 0;
+    if (error != 0)
+        return error;
+    if (real_spawn == NULL)
+        real_spawn = dlsym(RTLD_NEXT, "posix_spawn");
+    return real_spawn(pid, path, actions, attr, argv, envp);
+}
+
+int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
+                 const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+    static int (*real_spawnp)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+                              const posix_spawnattr_t *, char *const[], char *const[]);
+    int error = flag_path != NULL ? injected_errno() : 0;
+    if (error != 0)
+        return error;
+    if (real_spawnp == NULL)
+        real_spawnp = dlsym(RTLD_NEXT, "posix_spawnp");
+    return real_spawnp(pid, file, actions, attr, argv, envp);
 }
