@@ -307,8 +307,8 @@ def test_leave_services_out_builds_tagged_stripped_images(shell, docker_client, 
     plain = "%s-plain:nossh" % name
     code = readme("leave-services-out").text([
         ("my-image:nossh", plain),
-        # CI's base and builder are not the Dockerfile's defaults (CentOS Stream 10,
-        # baseimage-centos-builder:latest): a plain docker build must be told.
+        # The Dockerfile's BASE_IMAGE has no default (defaults.env is its home) and CI's
+        # builder is not baseimage-centos-builder:latest: a plain docker build is told both.
         ("docker build ", "docker build --build-arg BASE_IMAGE=%s --build-arg BUILDER_IMAGE=%s "
          % (base_image, builder_image)),
     ])

@@ -54,29 +54,33 @@ pid_t fork(void)
     return real_fork();
 }
 
-/* posix_spawn reports a failed clone (a full pids cgroup) as its return value. */
-int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
-                const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+/* posix_spawn and posix_spawnp report a failed clone (a full pids cgroup) as their
+ * return value; both go through spawn_or_fail with the real function's name. */
+typedef int (*spawn_function)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+                              const posix_spawnattr_t *, char *const[], char *const[]);
+
+static int spawn_or_fail(const char *name, spawn_function *real, pid_t *pid, const char *path,
+                         const posix_spawn_file_actions_t *actions, const posix_spawnattr_t *attr,
+                         char *const argv[], char *const envp[])
 {
-    static int (*real_spawn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
-                             const posix_spawnattr_t *, char *const[], char *const[]);
     int error = flag_path != NULL ? injected_errno() : 0;
     if (error != 0)
         return error;
-    if (real_spawn == NULL)
-        real_spawn = dlsym(RTLD_NEXT, "posix_spawn");
-    return real_spawn(pid, path, actions, attr, argv, envp);
+    if (*real == NULL)
+        *real = (spawn_function)dlsym(RTLD_NEXT, name);
+    return (*real)(pid, path, actions, attr, argv, envp);
+}
+
+int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
+                const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+    static spawn_function real_spawn;
+    return spawn_or_fail("posix_spawn", &real_spawn, pid, path, actions, attr, argv, envp);
 }
 
 int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
                  const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-    static int (*real_spawnp)(pid_t *, const char *, const posix_spawn_file_actions_t *,
-                              const posix_spawnattr_t *, char *const[], char *const[]);
-    int error = flag_path != NULL ? injected_errno() : 0;
-    if (error != 0)
-        return error;
-    if (real_spawnp == NULL)
-        real_spawnp = dlsym(RTLD_NEXT, "posix_spawnp");
-    return real_spawnp(pid, file, actions, attr, argv, envp);
+    static spawn_function real_spawnp;
+    return spawn_or_fail("posix_spawnp", &real_spawnp, pid, file, actions, attr, argv, envp);
 }
