@@ -14,10 +14,8 @@
 # one libpython; the program name picks the tool), plus the extension modules it needs.
 set -euo pipefail
 
-die() {
-    echo "build.sh: $*" >&2
-    exit 1
-}
+# shellcheck source=build/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 [ $# -eq 1 ] || die "usage: build/build.sh OUTDIR"
 build_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

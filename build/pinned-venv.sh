@@ -12,10 +12,8 @@
 # index) are honoured for this install and stored nowhere.
 set -euo pipefail
 
-die() {
-    echo "pinned-venv.sh: $*" >&2
-    exit 1
-}
+# shellcheck source=build/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 [ $# -ge 3 ] || die "usage: build/pinned-venv.sh PYTHON VENV REQUIREMENTS [PATCH...]"
 python=$1 venv=$2 requirements=$3
