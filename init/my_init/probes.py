@@ -11,6 +11,8 @@ one environment lookup per signal my_init takes (SIGCHLD aside) and imports noth
 import os
 import sys
 
+from my_init.runtime import replace_file
+
 FAULT_VARIABLE = "MY_INIT_TEST_FAULT"
 MODULES_VARIABLE = "MY_INIT_TEST_MODULES"
 
@@ -28,14 +30,5 @@ def run_probes(signum):
 
 
 def write_module_names(path):
-    """Beside PATH, then renamed over it: a reader never sees half a list."""
-    data = "".join(name + "\n" for name in sorted(sys.modules)).encode()
-    temporary = path + ".new"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-    os.rename(temporary, path)
+    """PATH replaced by the sorted list: a reader never sees half a list."""
+    replace_file(path, "".join(name + "\n" for name in sorted(sys.modules)).encode())

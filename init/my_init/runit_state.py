@@ -11,7 +11,7 @@ any is skipped, runsvdir scans /run/runit/service, which links to the others, in
 
 import os
 
-from my_init.runtime import make_fresh_directory
+from my_init.runtime import empty_directory, make_fresh_directory
 
 SERVICE_DIRECTORY = "/etc/service"
 STATE_DIRECTORY = "/run/runit"
@@ -98,12 +98,7 @@ def link_scan_directory(services):
 
 def remove_scan_directory():
     try:
-        names = os.listdir(SCAN_DIRECTORY)
-    except OSError:
-        return
-    try:
-        for name in names:
-            os.unlink(os.path.join(SCAN_DIRECTORY, name))
+        empty_directory(SCAN_DIRECTORY)
         os.rmdir(SCAN_DIRECTORY)
     except OSError:
         pass

@@ -26,6 +26,12 @@ def make_fresh_directory(path, mode):
     the files and links an earlier start left there; subdirectories are kept. Raises
     OSError."""
     os.makedirs(path, mode=mode, exist_ok=True)
+    empty_directory(path)
+
+
+def empty_directory(path):
+    """Remove the files and links in `path` (str or bytes); subdirectories are kept.
+    Raises OSError."""
     for name in os.listdir(path):
         try:
             os.unlink(os.path.join(path, name))
@@ -46,12 +52,19 @@ def prepare_runtime_directory(log):
 
 
 def write_file(name, text):
-    """Atomically: a reader sees the old file or the whole new one. Bytes: a text file
-    would look up the locale's codec, which a dist built on Python 3.9 lacks."""
-    temporary = path_of(".%s.new" % name)
+    """/run/my_init/NAME holding TEXT, replaced atomically (replace_file)."""
+    replace_file(path_of(name), text.encode())
+
+
+def replace_file(path, data):
+    """Write DATA beside PATH (a hidden `.NAME.new`), then rename it over PATH: a reader
+    sees the old file or the whole new one. Bytes: a text file would look up the
+    locale's codec, which a dist built on Python 3.9 lacks."""
+    directory, name = os.path.split(path)
+    temporary = os.path.join(directory, ".%s.new" % name)
     with open(temporary, "wb") as file:
-        file.write(text.encode())
-    os.rename(temporary, path_of(name))
+        file.write(data)
+    os.rename(temporary, path)
 
 
 def mark_stopping(log):
