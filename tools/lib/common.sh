@@ -17,10 +17,9 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=defaults.env
 . "$repo_root/defaults.env"
 
-die() {
-    echo "${0##*/}: $*" >&2
-    exit 1
-}
+# die: build/common.sh's, the one the build scripts use too
+# shellcheck source=build/common.sh
+. "$repo_root/build/common.sh"
 
 require_docker() {
     command -v docker >/dev/null 2>&1 || die "docker is not installed"
