@@ -1,31 +1,23 @@
-"""my_init: boot, run, shut down. See README.md for the behaviour of each step."""
+"""my_init: boot, run, shut down. See README.md for the behaviour of each step.
+
+Two processes are PID 1 in turn (handover.py): the first boots (boot.py) and hands
+over; the second, a fresh copy of the same program, waits and shuts down. This file
+and its imports are all the second one holds.
+"""
 
 import os
 import sys
 import time
 
-from my_init.cli import UsageError, parse_args
-from my_init.environment import ContainerEnvironment
-from my_init.exit_request import install_exit_requests, link_finish_scripts
-from my_init.hooks import (
-    INSECURE_KEY_COMMAND,
-    POST_SHUTDOWN_DIRECTORY,
-    PRE_SHUTDOWN_DIRECTORY,
-    BootFailed,
-    executables_in,
-    run_shutdown_hooks,
-    run_startup_command,
-    run_startup_files,
-)
+from my_init.exit_request import install_exit_requests
+from my_init.handover import COMMAND, RUNIT, hand_over, take_over
+from my_init.hooks import POST_SHUTDOWN_DIRECTORY, PRE_SHUTDOWN_DIRECTORY, executables_in, run_shutdown_hooks
 from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected, survive
-from my_init.messages import DEBUG, ERROR, Log, fill_closed_standard_fds, write_line
-from my_init.readiness import report_not_ready, wait_for_services
-from my_init.runit import find_runsvdir, start_runit, stop_runit
-from my_init.runit_state import SERVICE_DIRECTORY
-from my_init.runtime import mark_stopping, prepare_runtime_directory
+from my_init.messages import Log, fill_closed_standard_fds, write_line
+from my_init.runit import find_runsvdir, stop_runit
+from my_init.runtime import mark_stopping
 from my_init.shutdown import kill_all_processes
 from my_init.signals import configure_signals, describe
-from my_init.spawn import SpawnError
 from my_init.supervisor import Supervisor, exit_code
 
 # Services that stop cleanly need far less than this; it only keeps runit from being
@@ -33,34 +25,74 @@ from my_init.supervisor import Supervisor, exit_code
 MIN_RUNIT_GRACE = 1.0
 
 
-def boot(options, supervisor, environment, log):
-    """Startup files and runit. Returns runsvdir's PID (or None). Raises BootFailed."""
-    grace = options.kill_process_timeout
-    if options.enable_insecure_key:
-        log.info("Installing insecure SSH key for user root")
-        run_startup_command(supervisor, INSECURE_KEY_COMMAND, grace, log)
-    if not options.skip_startup_files:
-        run_startup_files(supervisor, environment, grace, log)
-    if options.skip_runit or supervisor.stop_requested():
-        return None
-    link_finish_scripts(log)
-    try:
-        return start_runit(supervisor, log)
-    except SpawnError as error:
-        raise BootFailed(str(error), error.status) from None
+def main(argv=None):
+    fill_closed_standard_fds()
+    log = Log()
+    resumed = take_over(log)
+    if resumed is not None:
+        running, supervisor = resume(*resumed, log)
+    else:
+        # Only the first PID 1 loads the boot's modules.
+        from my_init.boot import boot_container
+        from my_init.cli import UsageError, parse_args
+
+        try:
+            options = parse_args(sys.argv[1:] if argv is None else argv)
+        except UsageError as error:
+            write_line("my_init: %s" % error)
+            return 2
+        if options is None:
+            return 0
+        running, supervisor = boot_container(options, log)
+    return run_and_shut_down(running, supervisor, log)
 
 
-def run_main_command(options, supervisor, log):
-    """Run MAIN_COMMAND in its own process group; return its exit code (128+N if killed)."""
-    command = options.main_command
-    name = " ".join(command)
-    log.info("Running %s..." % name)
+def resume(running, supervisor_state, log):
+    """The copy's start: the first process's log level, signals, supervisor and hooks."""
+    log.level = running.log_level
+    supervisor = Supervisor(log, configure_signals())
+    supervisor.restore(supervisor_state)
+    if running.runtime_ready:
+        use_runtime_directory(supervisor, log)
+    return running, supervisor
+
+
+def use_runtime_directory(supervisor, log):
+    """/run/my_init is usable: mark the stop there, take exit requests from it."""
+    supervisor.stop_listeners.append(lambda: mark_stopping(log))
+    install_exit_requests(supervisor, log)
+
+
+def run_and_shut_down(running, supervisor, log):
+    """Hand over, wait for the end, shut down; returns my_init's exit code."""
     try:
-        status = supervisor.run(command, stop_grace=options.kill_process_timeout,
-                                own_process_group=True, rewrites=options.signal_rewrites)
-    except SpawnError as error:
-        log.error(str(error))
-        return error.status
+        if running.code is None:
+            if not running.resumed and not supervisor.stop_requested():
+                hand_over(running, supervisor.state(), log)  # returns only when it cannot
+            running.code = wait_for_end(running, supervisor, log)
+    except Exception as error:  # the last resort: PID 1 shuts down properly, whatever it was
+        report_unexpected(error, log)
+        running.code, running.runsvdir_pid = UNEXPECTED_ERROR, find_runsvdir(supervisor)
+    mark_stopping(log)
+    if not shut_down(running, supervisor, log):
+        return UNEXPECTED_ERROR
+    return final_exit_code(running, supervisor, log)
+
+
+def wait_for_end(running, supervisor, log):
+    """Wait for what running.mode says; returns the exit code it gives."""
+    if running.mode == COMMAND:
+        return wait_for_main_command(running, supervisor, log)
+    if running.mode == RUNIT:
+        return wait_for_stop(supervisor, running.runsvdir_pid, log)
+    supervisor.wait_until(supervisor.stop_requested)
+    return 0
+
+
+def wait_for_main_command(running, supervisor, log):
+    """Its exit code (128+N if killed); a stop gives it KILL_PROCESS_TIMEOUT to exit."""
+    status = supervisor.wait_for(running.main_pid, stop_grace=running.kill_process_timeout)
+    name = running.main_name
     code = exit_code(status)
     if status is None:
         log.error("%s could not be killed" % name)
@@ -82,52 +114,24 @@ def wait_for_stop(supervisor, runsvdir_pid, log):
     return code or 1
 
 
-def run(options, supervisor, environment, log):
-    """Boot and run; returns (exit code, runsvdir PID or None)."""
-    try:
-        runsvdir = boot(options, supervisor, environment, log)
-    except BootFailed as failure:
-        log.error(str(failure))
-        return failure.status, None
-    if options.main_command:
-        if runsvdir is not None and options.wait_for_services and not supervisor.stop_requested():
-            not_ready = wait_for_services(supervisor, runsvdir, options.wait_for_services, log)
-            if not_ready:
-                report_not_ready(not_ready, options.wait_for_services, log)
-                return 1, runsvdir
-        if supervisor.stop_requested():  # stopped during boot: the command never ran
-            return 128 + supervisor.stop_signal, runsvdir
-        return run_main_command(options, supervisor, log), runsvdir
-    if runsvdir is None and not supervisor.stop_requested():
-        if not os.path.isdir(SERVICE_DIRECTORY):
-            log.info("Nothing to run: no main command, and runit not started")
-            return 0, None
-        # Every service was skipped (runit_state says why): stay up as runit mode does.
-        log.info("No service can be supervised; waiting for a stop signal")
-        supervisor.wait_until(supervisor.stop_requested)
-    if runsvdir is None or supervisor.stop_requested():
-        return 0, runsvdir
-    return wait_for_stop(supervisor, runsvdir, log), runsvdir
-
-
-def shut_down(options, supervisor, runsvdir_pid, log):
+def shut_down(running, supervisor, log):
     """Pre-shutdown hooks, runit services, all other processes, post-shutdown hooks, all
     within one deadline: KILL_PROCESS_TIMEOUT + KILL_ALL_PROCESSES_TIMEOUT after the stop
     began (the stop signal, or the main command's exit). A step that fails unexpectedly
     is reported and the next one runs; returns False if one did."""
     started = supervisor.stop_time if supervisor.stop_time is not None else time.monotonic()
-    stop_deadline = started + options.kill_process_timeout
-    final_deadline = stop_deadline + options.kill_all_processes_timeout
-    hook_timeout = options.hook_timeout
+    stop_deadline = started + running.kill_process_timeout
+    final_deadline = stop_deadline + running.kill_all_processes_timeout
+    hook_timeout = running.hook_timeout
 
     pre_hooks = executables_in(PRE_SHUTDOWN_DIRECTORY, log)
     intact = survive(log, run_shutdown_hooks, supervisor, pre_hooks, hook_timeout,
                      final_deadline, log)
-    if runsvdir_pid is not None:
+    if running.runsvdir_pid is not None:
         runit_deadline = min(max(stop_deadline, time.monotonic() + MIN_RUNIT_GRACE), final_deadline)
-        intact &= survive(log, stop_runit, supervisor, runsvdir_pid, runit_deadline, log)
+        intact &= survive(log, stop_runit, supervisor, running.runsvdir_pid, runit_deadline, log)
     post_hooks = executables_in(POST_SHUTDOWN_DIRECTORY, log)
-    if options.kill_all_on_exit:
+    if running.kill_all_on_exit:
         # Keep time for the post-shutdown hooks, which run after everything else is gone.
         reserve = min(hook_timeout * len(post_hooks), max(final_deadline - time.monotonic(), 0) / 2)
         intact &= survive(log, kill_all_processes, supervisor, final_deadline - reserve, log)
@@ -136,49 +140,12 @@ def shut_down(options, supervisor, runsvdir_pid, log):
     return intact
 
 
-def main(argv=None):
-    fill_closed_standard_fds()
-    log = Log()
-    try:
-        options = parse_args(sys.argv[1:] if argv is None else argv)
-    except UsageError as error:
-        write_line("my_init: %s" % error)
-        return 2
-    if options is None:
-        return 0
-    if options.quiet:
-        log.level = ERROR
-    elif options.verbose:
-        log.level = DEBUG
-
-    handled = configure_signals()
-    if os.getpid() != 1:
-        from my_init.subreaper import become_subreaper
-
-        become_subreaper(log)
-    supervisor = Supervisor(log, handled, options.signal_process_group)
-    try:
-        environment = ContainerEnvironment(log)
-        environment.import_variables(clear=False, override=False)
-        environment.export_variables(to_directory=True)
-        if prepare_runtime_directory(log):
-            supervisor.stop_listeners.append(lambda: mark_stopping(log))
-            install_exit_requests(supervisor, log)
-        code, runsvdir_pid = run(options, supervisor, environment, log)
-    except Exception as error:  # the last resort: PID 1 shuts down properly, whatever it was
-        report_unexpected(error, log)
-        code, runsvdir_pid = UNEXPECTED_ERROR, find_runsvdir(supervisor)
-    mark_stopping(log)
-    if not shut_down(options, supervisor, runsvdir_pid, log):
-        return UNEXPECTED_ERROR
-    return final_exit_code(options, supervisor, code, log)
-
-
-def final_exit_code(options, supervisor, code, log):
+def final_exit_code(running, supervisor, log):
     """A code asked for (my_init_exit, a critical service) wins; then --map-exit-code."""
+    code = running.code
     if supervisor.requested_exit is not None:
         code = supervisor.requested_exit
-    mapped = options.exit_code_map.get(code, code)
+    mapped = running.exit_code_map.get(code, code)
     if mapped != code:
         log.info("exit code %d mapped to %d" % (code, mapped))
     return mapped

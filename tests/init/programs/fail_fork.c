@@ -7,17 +7,23 @@
  * variables, and PID 1 removes both from its environment when it loads the shim, so its
  * children run without it. A test creates and removes PATH (from inside the sandbox)
  * to choose the moment forks fail. Built by the suite: gcc -shared -fPIC.
+ *
+ * PID 1's own execve (my_init handing over to a fresh copy of itself, handover.py) fails
+ * the same way while PATH exists; otherwise the copy gets both variables back, so the
+ * shim stays loaded in PID 1 across the handover.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static char *flag_path;
+static char *preload;
 
 __attribute__((constructor)) static void load(void)
 {
@@ -25,6 +31,7 @@ __attribute__((constructor)) static void load(void)
     if (path == NULL || getpid() != 1)
         return;
     flag_path = strdup(path);
+    preload = getenv("LD_PRELOAD") != NULL ? strdup(getenv("LD_PRELOAD")) : NULL;
     unsetenv("FAIL_FORK_WHILE");
     unsetenv("LD_PRELOAD");
 }
@@ -83,4 +90,40 @@ int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t 
 {
     static spawn_function real_spawnp;
     return spawn_or_fail("posix_spawnp", &real_spawnp, pid, file, actions, attr, argv, envp);
+}
+
+/* The environment of PID 1's own exec with the shim's two variables added. */
+static char **with_shim(char *const envp[])
+{
+    size_t count = 0;
+    while (envp[count] != NULL)
+        count++;
+    char **extended = calloc(count + 3, sizeof *extended);
+    if (extended == NULL || preload == NULL)
+        return NULL;
+    memcpy(extended, envp, count * sizeof *extended);
+    if (asprintf(&extended[count], "LD_PRELOAD=%s", preload) < 0
+        || asprintf(&extended[count + 1], "FAIL_FORK_WHILE=%s", flag_path) < 0)
+        return NULL;
+    return extended;
+}
+
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+    static int (*real_execve)(const char *, char *const[], char *const[]);
+    if (real_execve == NULL)
+        real_execve = (int (*)(const char *, char *const[], char *const[]))dlsym(RTLD_NEXT, "execve");
+    if (flag_path == NULL || getpid() != 1)
+        return real_execve(path, argv, envp);
+    int error = injected_errno();
+    if (error != 0) {
+        errno = error;
+        return -1;
+    }
+    char **extended = with_shim(envp);
+    if (extended == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return real_execve(path, argv, extended);
 }
