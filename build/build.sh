@@ -38,7 +38,7 @@ venv=$work/venv
 # program does, in UTF-8 mode only the UTF-8 codec is forced into the dist, and CPython's
 # frozen standard-library modules are used (left out of the dist by stdlib_excludes.py).
 nuitka_patches=("$build_dir/nuitka-inspect-on-import.patch" "$build_dir/nuitka-utf8-mode-codecs.patch"
-    "$build_dir/nuitka-frozen-stdlib.patch")
+    "$build_dir/nuitka-frozen-stdlib.patch" "$build_dir/nuitka-importlib-bootstrap.patch")
 bash "$build_dir/pinned-venv.sh" "$python" "$venv" "$build_dir/requirements.txt" \
     "${nuitka_patches[@]}" || exit 1
 python_description="$("$python" -V 2>&1), $python"

@@ -12,7 +12,7 @@ from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected
 from my_init.main import use_runtime_directory
 from my_init.messages import DEBUG, ERROR
 from my_init.readiness import report_not_ready, wait_for_services
-from my_init.runit import find_runsvdir, start_runit
+from my_init.runit import start_runit
 from my_init.runit_state import SERVICE_DIRECTORY
 from my_init.runtime import prepare_runtime_directory
 from my_init.signals import configure_signals
@@ -44,7 +44,7 @@ def boot_container(options, log):
         start(options, running, supervisor, environment, log)
     except Exception as error:  # the last resort: PID 1 shuts down properly, whatever it was
         report_unexpected(error, log)
-        running.code, running.runsvdir_pid = UNEXPECTED_ERROR, find_runsvdir(supervisor)
+        running.code = UNEXPECTED_ERROR  # the shutdown looks for runsvdir
     return running, supervisor
 
 

@@ -16,14 +16,12 @@ A SIGPWR without a request is passed on to the main command like any other signa
 """
 
 import os
-from _signal import SIGPWR  # see signals.py: _signal, not signal
 
 from my_init import signals
 from my_init.runit_state import service_directories
 from my_init.runtime import RUNTIME_DIRECTORY, path_of
 from my_init.services import read_status
 
-REQUEST_SIGNAL = SIGPWR
 REQUEST_PREFIX = "exit-request."
 CRITICAL_FILE = "critical"
 FINISH_SCRIPT = "finish"
@@ -43,10 +41,6 @@ def link_finish_scripts(log):
         except OSError as error:
             log.warn("%s is critical but has no finish script, and %s cannot be created (%s): "
                      "its exit will not stop the container" % (directory, finish, error.strerror))
-
-
-def install_exit_requests(supervisor, log):
-    supervisor.signal_hooks[REQUEST_SIGNAL] = lambda: take_requests(supervisor, log)
 
 
 def pending_requests():

@@ -1,28 +1,20 @@
 """my_init: boot, run, shut down. See README.md for the behaviour of each step.
 
 Two processes are PID 1 in turn (handover.py): the first boots (boot.py) and hands
-over; the second, a fresh copy of the same program, waits and shuts down. This file
-and its imports are all the second one holds.
+over; the second, a fresh copy of the same program, waits and shuts down
+(shutdown.py). While it waits it holds this file and its imports only; the shutdown's
+modules load when the stop begins, exit_request.py at the first request.
 """
 
 import os
 import sys
-import time
 
-from my_init.exit_request import install_exit_requests
 from my_init.handover import COMMAND, RUNIT, hand_over, take_over
-from my_init.hooks import POST_SHUTDOWN_DIRECTORY, PRE_SHUTDOWN_DIRECTORY, executables_in, run_shutdown_hooks
-from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected, survive
+from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected
 from my_init.messages import Log, fill_closed_standard_fds, write_line
-from my_init.runit import find_runsvdir, stop_runit
 from my_init.runtime import mark_stopping
-from my_init.shutdown import kill_all_processes
-from my_init.signals import configure_signals, describe
+from my_init.signals import EXIT_REQUEST, configure_signals, describe
 from my_init.supervisor import Supervisor, exit_code
-
-# Services that stop cleanly need far less than this; it only keeps runit from being
-# skipped when the main command used up the whole KILL_PROCESS_TIMEOUT.
-MIN_RUNIT_GRACE = 1.0
 
 
 def main(argv=None):
@@ -60,7 +52,13 @@ def resume(running, supervisor_state, log):
 def use_runtime_directory(supervisor, log):
     """/run/my_init is usable: mark the stop there, take exit requests from it."""
     supervisor.stop_listeners.append(lambda: mark_stopping(log))
-    install_exit_requests(supervisor, log)
+    supervisor.signal_hooks[EXIT_REQUEST] = lambda: take_exit_requests(supervisor, log)
+
+
+def take_exit_requests(supervisor, log):
+    from my_init.exit_request import take_requests  # loaded at the first request only
+
+    return take_requests(supervisor, log)
 
 
 def run_and_shut_down(running, supervisor, log):
@@ -72,8 +70,14 @@ def run_and_shut_down(running, supervisor, log):
             running.code = wait_for_end(running, supervisor, log)
     except Exception as error:  # the last resort: PID 1 shuts down properly, whatever it was
         report_unexpected(error, log)
-        running.code, running.runsvdir_pid = UNEXPECTED_ERROR, find_runsvdir(supervisor)
+        running.code = UNEXPECTED_ERROR
     mark_stopping(log)
+    try:
+        # Loaded when the stop begins: the idle PID 1 does not hold the shutdown's modules.
+        from my_init.shutdown import shut_down
+    except Exception as error:
+        report_unexpected(error, log)
+        return UNEXPECTED_ERROR
     if not shut_down(running, supervisor, log):
         return UNEXPECTED_ERROR
     return final_exit_code(running, supervisor, log)
@@ -112,32 +116,6 @@ def wait_for_stop(supervisor, runsvdir_pid, log):
     code = exit_code(supervisor.exited[runsvdir_pid])
     log.error("runit exited unexpectedly with status %d" % code)
     return code or 1
-
-
-def shut_down(running, supervisor, log):
-    """Pre-shutdown hooks, runit services, all other processes, post-shutdown hooks, all
-    within one deadline: KILL_PROCESS_TIMEOUT + KILL_ALL_PROCESSES_TIMEOUT after the stop
-    began (the stop signal, or the main command's exit). A step that fails unexpectedly
-    is reported and the next one runs; returns False if one did."""
-    started = supervisor.stop_time if supervisor.stop_time is not None else time.monotonic()
-    stop_deadline = started + running.kill_process_timeout
-    final_deadline = stop_deadline + running.kill_all_processes_timeout
-    hook_timeout = running.hook_timeout
-
-    pre_hooks = executables_in(PRE_SHUTDOWN_DIRECTORY, log)
-    intact = survive(log, run_shutdown_hooks, supervisor, pre_hooks, hook_timeout,
-                     final_deadline, log)
-    if running.runsvdir_pid is not None:
-        runit_deadline = min(max(stop_deadline, time.monotonic() + MIN_RUNIT_GRACE), final_deadline)
-        intact &= survive(log, stop_runit, supervisor, running.runsvdir_pid, runit_deadline, log)
-    post_hooks = executables_in(POST_SHUTDOWN_DIRECTORY, log)
-    if running.kill_all_on_exit:
-        # Keep time for the post-shutdown hooks, which run after everything else is gone.
-        reserve = min(hook_timeout * len(post_hooks), max(final_deadline - time.monotonic(), 0) / 2)
-        intact &= survive(log, kill_all_processes, supervisor, final_deadline - reserve, log)
-    intact &= survive(log, run_shutdown_hooks, supervisor, post_hooks, hook_timeout,
-                      final_deadline, log)
-    return intact
 
 
 def final_exit_code(running, supervisor, log):

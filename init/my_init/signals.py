@@ -12,6 +12,7 @@ from _signal import (  # noqa: F401  (re-exported for the other modules)
     SIGINT,
     SIGKILL,
     SIGPIPE,
+    SIGPWR,
     SIGSTOP,
     SIGTERM,
     SIGTSTP,
@@ -25,6 +26,8 @@ from _signal import (  # noqa: F401  (re-exported for the other modules)
 # to the main command would leave the container hung with nobody to resume it.
 JOB_CONTROL = frozenset((SIGTSTP, SIGTTIN, SIGTTOU))
 UNCATCHABLE = frozenset((SIGKILL, SIGSTOP))
+# my_init_exit's signal: "read /run/my_init" (exit_request.py).
+EXIT_REQUEST = SIGPWR
 # The signals that start a shutdown (after being passed to the main command, if any).
 SHUTDOWN = frozenset((SIGTERM, SIGINT))
 

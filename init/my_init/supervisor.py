@@ -9,8 +9,6 @@ import time
 
 from my_init import signals
 from my_init.probes import run_probes
-from my_init.proc import process_name
-from my_init.spawn import spawn_patiently
 
 # After SIGKILL a process is gone as soon as the kernel runs it; this only bounds the
 # wait for one stuck in uninterruptible sleep.
@@ -77,6 +75,10 @@ class Supervisor:
               deadline=None):
         """Start argv; a shortage of processes or memory is retried (spawn_patiently)
         until the deadline at the latest. Raises SpawnError."""
+        # Imported here: the PID 1 that waits after the handover starts children only
+        # once it shuts down (tests/init/test_import_budget.py).
+        from my_init.spawn import spawn_patiently
+
         stopping_before = self.stop_requested()
         pid = spawn_patiently(argv, self.pause, deadline, own_process_group=own_process_group,
                               take_terminal=own_process_group and foreground)
@@ -237,6 +239,8 @@ class Supervisor:
                 return self.release(pid)
             if finished:
                 continue  # a stop arrived: loop to start its grace period
+            from my_init.proc import process_name  # as spawn in start()
+
             self.log.warn("PID %d (%s) did not exit in time; sending SIGKILL"
                           % (pid, process_name(pid) or "?"))
             self.kill(pid)

@@ -14,7 +14,7 @@ PROBE_DIR = os.path.join(ROOT, "tests", "build", "probes")
 # as build/build.sh applies them
 PATCHES = [os.path.join(ROOT, "build", name)
            for name in ("nuitka-inspect-on-import.patch", "nuitka-utf8-mode-codecs.patch",
-                        "nuitka-frozen-stdlib.patch")]
+                        "nuitka-frozen-stdlib.patch", "nuitka-importlib-bootstrap.patch")]
 # What Nuitka's start-up used to import into every compiled program, and nothing of
 # this probe needs (on 3.12+ Nuitka also imported typing at start).
 INSPECT_CLOSURE = ("inspect", "ast", "dis", "tokenize", "enum", "re", "linecache", "typing")
