@@ -3,12 +3,13 @@
 Booting needs much more of my_init than waiting does: option parsing, the container
 environment, the startup files, runit's start, the readiness wait. Their modules, and
 the objects the boot leaves scattered over the heap, would stay in PID 1 for the
-container's whole life. So once the boot is done (the main command or runit started)
-my_init execs its own program again, the same file (/proc/self/exe, checked to be the
-one still on disk) with the same command line, and passes in MY_INIT_RESUME what the
-waiting and the shutdown need. The copy takes the variable out of its environment at
-once, imports only main.py's modules (never boot.py's) and goes on where the first one
-stopped: same PID, same children, same terminal, same open files.
+container's whole life. So once the boot is done (the main command or runit started,
+and still running HANDOVER_DELAY later: main.py) my_init execs its own program again:
+the same file (/proc/self/exe, checked to be the one still on disk), the same command
+line, and in MY_INIT_RESUME what the waiting and the shutdown need. The copy takes the
+variable out of its environment at once, imports only main.py's modules (never
+boot.py's) and goes on where the first one stopped: same PID, same children, same
+terminal, same open files.
 
 Nothing is lost in between: every signal my_init handles is blocked (signals.py), and
 the mask and the pending signals survive exec, so a SIGTERM or SIGCHLD that arrives

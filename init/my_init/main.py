@@ -8,6 +8,7 @@ modules load when the stop begins, exit_request.py at the first request.
 
 import os
 import sys
+import time
 
 from my_init.handover import COMMAND, RUNIT, hand_over, take_over
 from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected
@@ -15,6 +16,11 @@ from my_init.messages import Log, fill_closed_standard_fds, write_line
 from my_init.runtime import mark_stopping
 from my_init.signals import EXIT_REQUEST, configure_signals, describe
 from my_init.supervisor import Supervisor, exit_code
+
+# The handover waits this long after the boot, handling signals as usual: it then takes
+# no CPU from the main command's start, and a command that ends sooner (or a stop that
+# comes sooner) means no handover at all.
+HANDOVER_DELAY = 0.5
 
 
 def main(argv=None):
@@ -65,7 +71,7 @@ def run_and_shut_down(running, supervisor, log):
     """Hand over, wait for the end, shut down; returns my_init's exit code."""
     try:
         if running.code is None:
-            if not running.resumed and not supervisor.stop_requested():
+            if not running.resumed and runs_on(running, supervisor, HANDOVER_DELAY):
                 hand_over(running, supervisor.state(), log)  # returns only when it cannot
             running.code = wait_for_end(running, supervisor, log)
     except Exception as error:  # the last resort: PID 1 shuts down properly, whatever it was
@@ -81,6 +87,17 @@ def run_and_shut_down(running, supervisor, log):
     if not shut_down(running, supervisor, log):
         return UNEXPECTED_ERROR
     return final_exit_code(running, supervisor, log)
+
+
+def runs_on(running, supervisor, seconds):
+    """Handle signals for SECONDS; True if no stop began and what PID 1 waits for (the
+    main command, runsvdir) is still running then."""
+    awaited = running.main_pid if running.mode == COMMAND else running.runsvdir_pid
+
+    def ended():
+        return supervisor.stop_requested() or (awaited is not None and supervisor.has_exited(awaited))
+
+    return not supervisor.wait_until(ended, time.monotonic() + seconds)
 
 
 def wait_for_end(running, supervisor, log):

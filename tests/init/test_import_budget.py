@@ -26,30 +26,28 @@ from pid1 import PYTHON
 # (environment.py), inspect kept out of the compiled start-up (build/).
 FORBIDDEN = frozenset(("re", "json", "signal", "argparse", "logging", "inspect", "enum"))
 
-# my_init's own modules PID 1 holds while idle: those of main.py, the copy of my_init
-# that waits and shuts down after the handover (handover.py).
+# my_init's own modules PID 1 holds while idle: those of main.py, in the copy of my_init
+# that waits after the handover (handover.py). The boot's modules stay in the first
+# process; the shutdown's (shutdown.py, hooks, runit, ...) load when the stop begins,
+# exit_request.py at the first request, spawn.py at the first child the copy starts.
 OWN_MODULES = frozenset((
-    "my_init", "my_init.exit_request", "my_init.handover", "my_init.hooks",
-    "my_init.last_resort", "my_init.leave", "my_init.main", "my_init.messages",
-    "my_init.probes", "my_init.proc", "my_init.runit", "my_init.runit_state",
-    "my_init.runtime", "my_init.services", "my_init.shutdown", "my_init.signals",
-    "my_init.spawn", "my_init.supervisor"))
-# The boot's modules (rewrite: option values; subreaper: my_init not PID 1) stay in the
-# first process: the exact match above fails if one of them is held while idle.
+    "my_init", "my_init.handover", "my_init.last_resort", "my_init.leave", "my_init.main",
+    "my_init.messages", "my_init.probes", "my_init.runtime", "my_init.signals",
+    "my_init.supervisor"))
 
 # Every other module PID 1 may hold: what my_init imports from the standard library
 # (_json: the .json dump's escaper, json's C part without json and re), and the compiled
-# init's start-up (CPython's core, Nuitka's loader: importlib, warnings; built on 3.9
-# also encodings.latin_1 and types). The interpreted init may hold its
+# init's start-up (CPython's core; built on 3.9 also encodings.latin_1 and types). Not
+# importlib and warnings: Nuitka's loader imported them until
+# build/nuitka-importlib-bootstrap.patch. The interpreted init may hold its
 # interpreter's start-up modules too (site, runpy, ...): they are measured by running a
 # module that lists them, the same way (`python -m`).
 STANDARD_MODULES = frozenset((
     "__main__", "_abc", "_codecs", "_collections_abc", "_frozen_importlib",
     "_frozen_importlib_external", "_imp", "_io", "_json", "_signal", "_stat", "_thread", "_warnings",
     "_weakref", "abc", "builtins", "codecs", "encodings", "encodings.aliases",
-    "encodings.latin_1", "encodings.utf_8", "errno", "genericpath", "importlib",
-    "importlib._bootstrap", "importlib._bootstrap_external", "io", "marshal", "os",
-    "os.path", "posix", "posixpath", "stat", "sys", "time", "types", "warnings", "zipimport"))
+    "encodings.latin_1", "encodings.utf_8", "errno", "genericpath", "io", "marshal", "os",
+    "os.path", "posix", "posixpath", "stat", "sys", "time", "types", "zipimport"))
 
 LISTING = "idle-modules"  # in the sandbox's /etc
 SERVICE = "#!/bin/sh\ntouch /etc/service-up\nexec sleep 1000\n"
@@ -66,10 +64,12 @@ LISTER = "import sys\nsys.stdout.write(''.join(name + '\\n' for name in sorted(s
 
 def idle_modules(init, args, command, exit_code):
     init.write("service/idle/run", SERVICE)
-    init.start(args=args, command=command, env={"MY_INIT_TEST_MODULES": "/etc/" + LISTING})
+    init.start(args=["--verbose"] + args, command=command,
+               env={"MY_INIT_TEST_MODULES": "/etc/" + LISTING})
     init.wait_for_file("service-up")
     if command:
         init.wait_for_file("main-up")
+    init.wait_for_stderr("--- handing PID 1 over")  # then SIGWINCH reaches the copy
     init.signal(signal.SIGWINCH)
     listing = init.wait_for_file(LISTING)
     init.signal(signal.SIGTERM)

@@ -1,8 +1,10 @@
-"""Compiled by tests/build/test_nuitka_inspect_patch.py with the patched Nuitka.
+"""Compiled by tests/build/test_nuitka_patches.py with the patched Nuitka.
 
-    inspect_probe idle      print the names in sys.modules, space-separated
-    inspect_probe inspect   import inspect now, then print the states that
-                            inspect.getgeneratorstate gives a compiled generator
+    patches_probe idle       print the names in sys.modules, space-separated
+    patches_probe inspect    import inspect now, then print the states that
+                             inspect.getgeneratorstate gives a compiled generator
+    patches_probe importlib  import importlib now, then print whether its _bootstrap is
+                             the interpreter's frozen bootstrap, and what it imports
 Imports only sys at module level, like an init that must stay small.
 """
 import sys
@@ -28,13 +30,22 @@ def generator_states():
     return states
 
 
+def bootstrap_facts():
+    import _frozen_importlib
+    import importlib  # the first import of importlib in this program
+
+    return [str(importlib._bootstrap is _frozen_importlib), importlib.import_module("sys").__name__]
+
+
 def main(mode):
     if mode == "idle":
         print(" ".join(sorted(sys.modules)))
     elif mode == "inspect":
         print(" ".join(generator_states()))
+    elif mode == "importlib":
+        print(" ".join(bootstrap_facts()))
     else:
-        sys.stderr.write("inspect_probe: unknown mode %r\n" % mode)
+        sys.stderr.write("patches_probe: unknown mode %r\n" % mode)
         return 2
     return 0
 

@@ -1,5 +1,8 @@
-"""build/nuitka-inspect-on-import.patch: a compiled program imports inspect (and its
-closure) only when it does so itself, and then still gets Nuitka's inspect patches."""
+"""The patches to Nuitka in build/, on a probe program compiled with them:
+nuitka-inspect-on-import.patch: a compiled program imports inspect (and its closure) only
+when it does so itself, and then still gets Nuitka's inspect patches;
+nuitka-importlib-bootstrap.patch: nor does it import the importlib package (and
+warnings) at start, and one that does gets the interpreter's bootstrap module in it."""
 
 import os
 import shutil
@@ -31,7 +34,7 @@ def build_python():
 
 @pytest.fixture(scope="session")
 def probe(tmp_path_factory):
-    """inspect_probe.py compiled standalone by the patched Nuitka (venv from pinned-venv.sh)."""
+    """patches_probe.py compiled standalone by the patched Nuitka (venv from pinned-venv.sh)."""
     python = build_python()
     version = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
                              capture_output=True, text=True, check=True).stdout.strip()
@@ -44,12 +47,12 @@ def probe(tmp_path_factory):
     command = [os.path.join(venv, "bin", "python"), "-m", "nuitka", "--mode=standalone",
                "--python-flag=no_site", "--output-dir=" + out, "--quiet",
                "--report=" + os.path.join(out, "report.xml"),
-               os.path.join(PROBE_DIR, "inspect_probe.py")]
+               os.path.join(PROBE_DIR, "patches_probe.py")]
     command += ["--nofollow-import-to=" + name for name in excludes]
     environ = dict(os.environ, PATH=os.path.join(venv, "bin") + os.pathsep + os.environ["PATH"])
     result = subprocess.run(command, env=environ, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    return os.path.join(out, "inspect_probe.dist", "inspect_probe.bin")
+    return os.path.join(out, "patches_probe.dist", "patches_probe.bin")
 
 
 def run_probe(probe, mode):
@@ -62,6 +65,16 @@ def test_idle_program_has_no_inspect_closure_loaded(probe):
     loaded = run_probe(probe, "idle")
     assert "sys" in loaded and "__main__" in loaded  # the listing itself worked
     assert [name for name in INSPECT_CLOSURE if name in loaded] == []
+
+
+def test_idle_program_has_no_importlib_package_loaded(probe):
+    loaded = run_probe(probe, "idle")
+    assert "_frozen_importlib" in loaded  # the listing itself worked
+    assert [name for name in ("importlib", "warnings") if name in loaded] == []
+
+
+def test_importlib_imported_later_has_the_frozen_bootstrap(probe):
+    assert run_probe(probe, "importlib") == ["True", "sys"]
 
 
 def test_inspect_imported_later_is_patched_for_compiled_generators(probe):
