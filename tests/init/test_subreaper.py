@@ -31,6 +31,15 @@ def test_not_pid_1_becomes_subreaper_and_reaps_orphans(init):
     assert (init.etc / "init-pid").read_text().strip() != "1"
 
 
+def test_the_copy_is_still_the_subreaper(init):
+    # The same orphan, made once my_init has handed over (handover.py): the subreaper
+    # attribute survives exec.
+    command = ["sh", "-c", "sleep 1; " + ORPHAN_PARENT]
+    assert init.run(args=["-v", "--skip-runit"], command=command, pid_namespace=False) == 0
+    assert "--- handing PID" in init.stderr
+    assert (init.etc / "orphan-parent").read_text() == (init.etc / "init-pid").read_text()
+
+
 @pytest.fixture(scope="session")
 def failing_prctl(tmp_path_factory):
     directory = tmp_path_factory.mktemp("prctl")
