@@ -104,6 +104,30 @@ def test_idle_pid1_holds_only_the_listed_modules(init, tmp_path, mode):
     assert not beyond, "PID 1 holds modules outside the budget: %s" % ", ".join(beyond)
 
 
+def test_the_booting_process_holds_no_forbidden_module(init, tmp_path, fork_shim):
+    """The first process, which boots, stays PID 1 when the handover cannot be done (or
+    the main command ends first): it too keeps out of FORBIDDEN. The fork shim refuses
+    its exec while /etc/no-fork exists (programs/fail_fork.c)."""
+    init.write("service/idle/run", SERVICE)
+    command = ["sh", "-c", "trap 'rm /etc/no-fork' USR1; touch /etc/no-fork /etc/main-up; "
+               "while :; do sleep 0.05; done"]
+    init.start(args=["--verbose", "--map-exit-code", "143:0", "--rewrite-signal", "HUP:TERM"],
+               command=command, preload=fork_shim,
+               env={"MY_INIT_TEST_MODULES": "/etc/" + LISTING, "FAIL_FORK_WHILE": "/etc/no-fork"})
+    init.wait_for_file("service-up")
+    init.wait_for_stderr("--- not handing over, staying in this process: ")
+    init.signal(signal.SIGUSR1)  # passed on: the main command allows forks again
+    init.watch(lambda: not (init.etc / "no-fork").exists(), 10, "/etc/no-fork to go")
+    init.signal(signal.SIGWINCH)
+    held = set(init.wait_for_file(LISTING).read_text().split())
+    init.signal(signal.SIGTERM)
+    assert init.wait() == 0, init.stderr
+    assert {"my_init.boot", "my_init.cli", "my_init.environment", "my_init.rewrite"} <= held
+    start_up = interpreter_start_up(init.variant, tmp_path)
+    forbidden = sorted(FORBIDDEN & (held - start_up))
+    assert not forbidden, "the booting PID 1 holds %s" % ", ".join(forbidden)
+
+
 def test_the_listing_is_written_only_on_request(init):
     """Without the variable nothing is written: the probe costs nothing unused."""
     init.write("service/idle/run", SERVICE)
