@@ -55,62 +55,6 @@ def invalid_name_reason(name):
     return None
 
 
-class ChildOutput:
-    """The bytes `produce()` returns, computed in a short-lived child started at once: what
-    the child maps (the NSS modules) stays out of PID 1 (its import budget:
-    tests/init/test_import_budget.py), and PID 1 goes on with its own work meanwhile. A
-    failure to start shows up in result()."""
-
-    def __init__(self, produce):
-        self.pid = self.read_end = self.error = None
-        try:
-            read_end, write_end = os.pipe2(os.O_CLOEXEC)
-        except OSError as error:
-            self.error = error
-            return
-        try:
-            pid = os.fork()
-        except OSError as error:
-            os.close(read_end)
-            os.close(write_end)
-            self.error = error
-            return
-        if pid == 0:
-            status = 1
-            try:
-                os.close(read_end)
-                view = memoryview(produce())
-                while view:
-                    view = view[os.write(write_end, view):]
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        self.pid, self.read_end = pid, read_end
-
-    def result(self, failure):
-        """The child's bytes once it has exited; OSError(EIO, failure) when it failed."""
-        if self.error is not None:
-            raise self.error
-        read_end, self.read_end = self.read_end, None
-        try:
-            with open(read_end, "rb") as pipe:
-                data = pipe.read()
-        finally:
-            _, status = os.waitpid(self.pid, 0)
-        if status != 0:
-            raise OSError(errno.EIO, failure)
-        return data
-
-    def close(self):
-        """Reap the child when its result was not asked for (an export stopped early)."""
-        if self.read_end is not None:
-            try:
-                self.result("")
-            except OSError:
-                pass
-
-
 def encode_json(environ):
     """The JSON dump, the bytes json.dumps(variables, sort_keys=True) gives for the decoded
     names and values (bytes that are not UTF-8 become \\udcXX). Built from the escaper
@@ -124,15 +68,16 @@ def encode_json(environ):
     return ("{" + ", ".join(items) + "}").encode("ascii")
 
 
-def look_up_dump_group():
-    """docker_env's GID as ASCII digits, empty when there is no such group (run in a
-    child: the lookup loads the NSS modules, libnss_systemd and libcap, 0.5 MB RSS)."""
+def dump_group_id():
+    """docker_env's GID, None when there is no such group. Looked up in the booting
+    process: the NSS modules the lookup maps (libnss_systemd, libcap: 0.5 MB of RSS) go
+    with it at the handover (handover.py); the process that stays up never maps them."""
     import grp
 
     try:
-        return b"%d" % grp.getgrnam(DUMP_GROUP).gr_gid
-    except KeyError:
-        return b""
+        return grp.getgrnam(DUMP_GROUP).gr_gid
+    except (KeyError, OSError):
+        return None
 
 
 class ContainerEnvironment:
@@ -220,18 +165,13 @@ class ContainerEnvironment:
             self.directory = self._choose_directory()
         if "write" in self.warned or not self.directory:
             return
-        environ = dict(os.environb)
-        group_lookup = ChildOutput(look_up_dump_group)
-        try:
-            self._write_exports(environ, to_directory, group_lookup)
-        finally:
-            group_lookup.close()
+        self._write_exports(dict(os.environb), to_directory)
 
-    def _write_exports(self, environ, to_directory, group_lookup):
+    def _write_exports(self, environ, to_directory):
         """The directory (if asked), the .sh dump, then the .json dump. Each file is first
-        written beside its place while the group lookup runs; then the new ones get the
-        group and all are renamed into place, in that order. A refusal stops the staging:
-        what was staged before it is still put in place."""
+        written beside its place; then the new ones get the docker_env group and all are
+        renamed into place, in that order. A refusal stops the staging: what was staged
+        before it is still put in place."""
         directory = self.directory
         dumped = {n: v for n, v in environ.items() if n not in PER_USER_NAMES}
         staged = []  # (path, temp, new file, variable name or None)
@@ -258,7 +198,7 @@ class ContainerEnvironment:
                              for n, v in sorted(dumped.items()))
             complete = (self._stage(staged, self._link_target(SHELL_DUMP), shell)
                         and self._stage(staged, self._link_target(JSON_DUMP), encode_json(environ)))
-        group = self._dump_group(group_lookup)
+        group = dump_group_id() if any(new for _path, _temp, new, _name in staged) else None
         for index, (path, temp, new, name) in enumerate(staged):
             if not self._put_in_place(path, temp, new, group):
                 for _path, later_temp, _new, _name in staged[index + 1:]:
@@ -354,15 +294,6 @@ class ContainerEnvironment:
         except OSError:
             return False
         return current == value or current == value + b"\n"
-
-    @staticmethod
-    def _dump_group(group_lookup):
-        """docker_env's GID, or None (no such group, or the lookup failed)."""
-        try:
-            gid = group_lookup.result("looking up group %s failed" % DUMP_GROUP)
-        except OSError:
-            return None
-        return int(gid) if gid else None
 
     def _stage(self, staged, path, data, name=None):
         """Write DATA to a temp file beside PATH and add it to STAGED; False (warned) on a
