@@ -44,6 +44,13 @@ ORPHAN_COMM = "bench-orphan"
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 30.0
 
+# The environment every init starts with: what Docker gives a container (PATH, HOSTNAME,
+# HOME) and a LANG, as the image sets one; not the caller's. my_init exports every
+# variable at boot, so a CI machine's or a developer's shell (dozens of variables) would
+# make the start-up depend on who runs the bench.
+CONTAINER_ENVIRONMENT = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                         "HOSTNAME": "bench", "HOME": "/root", "LANG": "C.UTF-8"}
+
 # The main command: note when it starts running, then idle until TERM.
 MAIN_SCRIPT = r"""printf '%s\n' "$EPOCHREALTIME" >"$1"; exec sleep 100000"""
 
@@ -193,7 +200,7 @@ class Sandbox:
         argv = list(self.variant["argv"])
         if self.main:
             argv += (["--"] if self.variant["separator"] else []) + self.main
-        environ = dict(os.environ, **self.variant["env"])
+        environ = dict(CONTAINER_ENVIRONMENT, **self.variant["env"])
         command = sandbox.command(self.path("upper"), self.path("work"), argv,
                                   exec_time=self.path("exec-time"))
         self.process = subprocess.Popen(command, env=environ, stdin=subprocess.DEVNULL,
@@ -419,7 +426,7 @@ def orphans(variant, count):
 def version_wall(variant, runs):
     """Seconds from fork to exit of each of RUNS whole `--version` processes."""
     argv = version_command(variant)
-    environ = dict(os.environ, **variant["env"])
+    environ = dict(CONTAINER_ENVIRONMENT, **variant["env"])
     walls = []
     for _ in range(runs):
         started = time.perf_counter()
