@@ -25,8 +25,13 @@ def start_and_hand_over(init, command=IDLE, args=(), env=None):
 def test_the_copy_keeps_pid_command_line_and_main_command(init):
     start_and_hand_over(init)
     pid = init.init_pid()
-    with open("/proc/%d/cmdline" % pid, "rb") as file:
-        argv = [word.decode() for word in file.read().split(b"\0")[:-1]]
+
+    def command_line():
+        with open("/proc/%d/cmdline" % pid, "rb") as file:
+            return [word.decode() for word in file.read().split(b"\0")[:-1]]
+
+    # empty while the exec is under way
+    argv = init.watch(command_line, 10, "the copy's command line")
     assert argv == init.variant.my_init() + ["--verbose", "--"] + IDLE
     # the copy passes TERM to the same main command
     init.signal(signal.SIGTERM)
