@@ -4,6 +4,7 @@ private /etc (tools/sandbox.py, shared with the bench). The fixtures are in conf
 import os
 import pwd
 import select
+import shutil
 import subprocess
 import sys
 import time
@@ -43,6 +44,13 @@ class Variant:
             env["PYTHONPATH"] = os.path.join(self.init_root, "src")
             env["PYTHONDONTWRITEBYTECODE"] = "1"
         return env
+
+
+def install_exit_tool(init):
+    """/sbin/my_init_exit in the sandbox of INIT (/sbin is /usr/sbin, the sandbox's overlay)."""
+    shutil.copy(os.path.join(ROOT, "image", "base", "30-my_init", "my_init_exit"),
+                init.sbin / "my_init_exit")
+    os.chmod(init.sbin / "my_init_exit", 0o755)
 
 
 def program(name):

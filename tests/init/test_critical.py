@@ -4,21 +4,13 @@ stopped on purpose (`sv down`) or the container is stopping; a main command is s
 first. Any script ends the container with a chosen code through my_init_exit."""
 
 import os
-import shutil
 import signal
 
-from pid1 import ROOT
+from pid1 import install_exit_tool
 
 TIMEOUTS = {"KILL_PROCESS_TIMEOUT": "2", "KILL_ALL_PROCESSES_TIMEOUT": "2"}
-EXIT_TOOL = os.path.join(ROOT, "image", "base", "30-my_init", "my_init_exit")
 # Waits until the file /etc/$1 exists (written by another process of the sandbox).
 WAIT_FOR = "until [ -e /etc/%s ]; do sleep 0.05; done"
-
-
-def install_exit_tool(init):
-    """/sbin/my_init_exit in the sandbox (/sbin is /usr/sbin, the sandbox's overlay)."""
-    shutil.copy(EXIT_TOOL, init.sbin / "my_init_exit")
-    os.chmod(init.sbin / "my_init_exit", 0o755)
 
 
 def add_critical(init, name, run):

@@ -6,8 +6,7 @@ is ignored. (tests/init/test_import_budget.py shows what the copy holds.)"""
 
 import signal
 
-from pid1 import program
-from test_critical import install_exit_tool
+from pid1 import install_exit_tool, program
 
 HANDING_OVER = "--- handing PID 1 over to a fresh "
 NOT_HANDING_OVER = "--- not handing over, staying in this process: "
