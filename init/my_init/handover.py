@@ -22,6 +22,8 @@ import errno
 import marshal
 import os
 
+from my_init.supervisor import Supervisor
+
 RESUME_VARIABLE = "MY_INIT_RESUME"
 # Bumped when what is passed changes: a copy only resumes a state of its own format (the
 # file is checked to be the same, so this is only a second guard).
@@ -59,30 +61,37 @@ class Running:
         self.kill_all_on_exit = options.kill_all_on_exit
         self.exit_code_map = dict(options.exit_code_map)
 
-    def state(self):
-        return {name: getattr(self, name) for name in self.__slots__}
 
-    @classmethod
-    def from_state(cls, state):
-        """The Running that state() described. Raises ValueError for anything else."""
-        if not isinstance(state, dict) or set(state) != set(cls.__slots__):
-            raise ValueError("not a state of this my_init")
-        running = cls.__new__(cls)
-        for name, value in state.items():
-            setattr(running, name, value)
-        return running
+def plain_state(thing, names):
+    """The attributes NAMES of THING as a dict: what marshal carries to the copy."""
+    return {name: getattr(thing, name) for name in names}
 
 
-def hand_over(running, supervisor_state, log):
+def checked_state(state, names):
+    """STATE (from plain_state in the first process) if it has exactly NAMES."""
+    if not isinstance(state, dict) or set(state) != set(names):
+        raise ValueError("not a state of this my_init")
+    return state
+
+
+def restore(thing, state):
+    """Set THING's attributes from a checked_state()."""
+    for name, value in state.items():
+        setattr(thing, name, value)
+
+
+def hand_over(running, supervisor, log):
     """Exec a fresh copy of my_init that goes on with `running` and the supervisor's
-    state. Returns only when that cannot be done; my_init then goes on here."""
+    state (Supervisor.STATE). Returns only when that cannot be done; my_init then goes
+    on here."""
     try:
         program = own_program()
         with open(OWN_COMMAND_LINE, "rb") as file:
             argv = file.read().split(b"\0")[:-1]
         environment = dict(os.environ)
         environment[RESUME_VARIABLE] = marshal.dumps(
-            (FORMAT, os.getpid(), running.state(), supervisor_state)).hex()
+            (FORMAT, os.getpid(), plain_state(running, Running.__slots__),
+             plain_state(supervisor, Supervisor.STATE))).hex()
         log.debug("handing PID %d over to a fresh %s" % (os.getpid(), program))
         os.execve(program, argv, environment)
     except (OSError, ValueError) as error:  # ValueError: a NUL in a variable of os.environ
@@ -100,8 +109,8 @@ def own_program():
 
 
 def take_over(log):
-    """In the copy: (Running, supervisor state) from MY_INIT_RESUME, which leaves the
-    environment here, before any child could inherit it. None on a fresh start; a value
+    """In the copy: (Running, supervisor state for restore()) from MY_INIT_RESUME, which
+    leaves the environment here, before any child could inherit it. None on a fresh start; a value
     my_init did not write for this process is reported in one line and ignored."""
     text = os.environ.pop(RESUME_VARIABLE, None)
     if text is None:
@@ -110,7 +119,9 @@ def take_over(log):
         form, pid, state, supervisor_state = marshal.loads(bytes.fromhex(text))
         if form != FORMAT or pid != os.getpid():
             raise ValueError("written for another process")
-        running = Running.from_state(state)
+        running = Running.__new__(Running)
+        restore(running, checked_state(state, Running.__slots__))
+        checked_state(supervisor_state, Supervisor.STATE)
     except (ValueError, TypeError, EOFError) as error:
         log.warn("%s ignored (%s): starting afresh" % (RESUME_VARIABLE, error))
         return None

@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-from my_init.handover import COMMAND, RUNIT, hand_over, take_over
+from my_init.handover import COMMAND, RUNIT, hand_over, restore, take_over
 from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected
 from my_init.messages import Log, fill_closed_standard_fds, write_line
 from my_init.runtime import mark_stopping
@@ -49,7 +49,7 @@ def resume(running, supervisor_state, log):
     """The copy's start: the first process's log level, signals, supervisor and hooks."""
     log.level = running.log_level
     supervisor = Supervisor(log, configure_signals())
-    supervisor.restore(supervisor_state)
+    restore(supervisor, supervisor_state)
     if running.runtime_ready:
         use_runtime_directory(supervisor, log)
     return running, supervisor
@@ -72,7 +72,7 @@ def run_and_shut_down(running, supervisor, log):
     try:
         if running.code is None:
             if not running.resumed and runs_on(running, supervisor, HANDOVER_DELAY):
-                hand_over(running, supervisor.state(), log)  # returns only when it cannot
+                hand_over(running, supervisor, log)  # returns only when it cannot
             running.code = wait_for_end(running, supervisor, log)
     except Exception as error:  # the last resort: PID 1 shuts down properly, whatever it was
         report_unexpected(error, log)

@@ -25,8 +25,8 @@ def exit_code(status):
 
 
 class Supervisor:
-    # What a fresh copy of my_init needs to go on supervising (handover.py); the callables
-    # (signal_hooks, stop_listeners) are installed again by main.py.
+    # What a fresh copy of my_init needs to go on supervising, carried by handover.py; the
+    # callables (signal_hooks, stop_listeners) are installed again by main.py.
     STATE = ("signal_process_group", "watched", "commands", "exited", "foreground",
              "foreground_is_group", "foreground_rewrites", "stop_signal", "stop_time",
              "requested_exit")
@@ -57,17 +57,6 @@ class Supervisor:
         self.signal_hooks = {}
         self.stop_listeners = []  # called once when the stop begins
         self.requested_exit = None  # exit code asked for by my_init_exit / a critical service
-
-    def state(self):
-        """The plain data of STATE (marshal)."""
-        return {name: getattr(self, name) for name in self.STATE}
-
-    def restore(self, state):
-        """Take over what state() gave in another process. Raises ValueError."""
-        if not isinstance(state, dict) or set(state) != set(self.STATE):
-            raise ValueError("not a supervisor state of this my_init")
-        for name, value in state.items():
-            setattr(self, name, value)
 
     # -- children ---------------------------------------------------------------
 
