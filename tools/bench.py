@@ -48,8 +48,8 @@ STOP_TIMEOUT = 30.0
 # HOME) and a LANG, as the image sets one; not the caller's. my_init exports every
 # variable at boot, so a CI machine's or a developer's shell (dozens of variables) would
 # make the start-up depend on who runs the bench.
-CONTAINER_ENVIRONMENT = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                         "HOSTNAME": "bench", "HOME": "/root", "LANG": "C.UTF-8"}
+CONTAINER_ENVIRONMENT = {"PATH": sandbox.CONTAINER_PATH, "HOSTNAME": "bench", "HOME": "/root",
+                         "LANG": "C.UTF-8"}
 
 # The main command: note when it starts running, then idle until TERM.
 MAIN_SCRIPT = r"""printf '%s\n' "$EPOCHREALTIME" >"$1"; exec sleep 100000"""

@@ -23,6 +23,9 @@ import sys
 import time
 
 SCRIPT = os.path.abspath(__file__)
+# The PATH an init in the sandbox gets: Docker's default for a container, without the
+# caller's per-user directories (pyenv shims under /root).
+CONTAINER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # Directories the init reads; each starts empty (opaque over the host's /etc).
 OWN_DIRECTORIES = ("my_init.d", "service", "container_environment", "my_init.pre_shutdown.d",
                    "my_init.post_shutdown.d")

@@ -18,8 +18,6 @@ PROGRAMS = os.path.join(ROOT, "tests", "init", "programs")
 # which every user (the non-root cases too) can execute.
 PYTHON = os.environ.get("TEST_PYTHON", "/usr/bin/python3" if os.path.exists("/usr/bin/python3")
                         else sys.executable)
-# Test processes get a PATH without per-user directories (pyenv shims under /root).
-PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 VARIANTS = ("interpreted", "compiled")
 
 
@@ -39,7 +37,7 @@ class Variant:
         return [os.path.join(self.init_root, "dist", "setuser")]
 
     def environment(self):
-        env = {"PATH": PATH, "LANG": "C.UTF-8"}
+        env = {"PATH": sandbox.CONTAINER_PATH, "LANG": "C.UTF-8"}
         if self.name == "interpreted":
             env["PYTHONPATH"] = os.path.join(self.init_root, "src")
             env["PYTHONDONTWRITEBYTECODE"] = "1"
