@@ -5,12 +5,14 @@
 #
 #   bash tools/setup-host.sh build|test      (`make build` and `make test` run it)
 #
-#   build  a Docker engine that answers: docker.io installed when there is no docker
-#          command, dockerd started when no engine answers; and, when BASE_IMAGE is
-#          LOCAL_BASE and that image is missing, the image (tools/make-base.sh, which
-#          needs debootstrap)
+#   build  a Docker engine that answers: when none does, Debian's engine (docker.io) is
+#          installed unless this machine has a dockerd of its own (docker-ce, say), and
+#          dockerd is started; a Docker that answers, or a DOCKER_HOST elsewhere, is left
+#          alone. And, when BASE_IMAGE is LOCAL_BASE and that image is missing, the image
+#          (tools/make-base.sh, which needs debootstrap)
 #   test   the same, first the Debian packages the tests and `make init` use (below) and
-#          Podman's configuration (tools/setup-podman.sh)
+#          Podman's configuration (tools/setup-podman.sh: rlimits, and runc where crun
+#          refuses the host's cgroups)
 #
 # Debian 12 and Ubuntu (dpkg and apt-get). What it cannot install (not root, no apt-get)
 # fails in one line naming what is missing.
@@ -25,10 +27,11 @@ set -euo pipefail
 # debootstrap: `make base`; patchelf, ccache, gcc, patch, python3-venv: `make init` (Nuitka
 # on the host; build/pinned-venv.sh patches Nuitka) and the test venv; procps, psmisc: the
 # process tools the tests call; locales: a non-UTF-8 locale for tests/build (localedef);
-# openssh-client: the ssh tests; podman: the Podman image tests; ca-certificates: HTTPS to
+# openssh-client: the ssh tests; podman: the Podman image tests; busybox-static: the static
+# program tools/setup-podman.sh runs to try Podman's runtime; ca-certificates: HTTPS to
 # PyPI and the CA bundle CI passes as PIP_CA_BUNDLE.
 test_packages=(runit tini dumb-init debootstrap patchelf ccache procps psmisc locales openssh-client
-    ca-certificates make gcc patch python3-venv podman)
+    ca-certificates make gcc patch python3-venv podman busybox-static)
 
 is_root() {
     [ "$(id -u)" -eq 0 ]
@@ -59,13 +62,38 @@ install_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-start_docker_engine() {
-    docker info >/dev/null 2>&1 && return 0
-    # Another engine than this machine's: starting a local one would not make it answer.
+docker_answers() {
+    docker info >/dev/null 2>&1
+}
+
+# True when DOCKER_HOST names this machine's own engine (or nothing).
+docker_host_is_local() {
     case ${DOCKER_HOST:-unix:///var/run/docker.sock} in
-        unix:///var/run/docker.sock | unix:///run/docker.sock) ;;
-        *) die "the Docker engine at DOCKER_HOST=$DOCKER_HOST does not answer (docker info)" ;;
+        unix:///var/run/docker.sock | unix:///run/docker.sock) return 0 ;;
+        *) return 1 ;;
     esac
+}
+
+# Sets engine_answered (yes or no) and engine_package: docker.io when an engine must be
+# installed, that is when none answers, none is elsewhere, and this machine has no dockerd
+# (a docker command alone is only a client).
+choose_engine_package() {
+    engine_answered=no
+    engine_package=()
+    if command -v docker >/dev/null 2>&1; then
+        if docker_answers; then
+            engine_answered=yes
+            return 0
+        fi
+        docker_host_is_local || return 0
+        command -v dockerd >/dev/null 2>&1 && return 0
+    fi
+    engine_package=(docker.io)
+}
+
+start_docker_engine() {
+    # Another engine than this machine's: starting a local one would not make it answer.
+    docker_host_is_local || die "the Docker engine at DOCKER_HOST=$DOCKER_HOST does not answer (docker info)"
     is_root || die "no Docker engine answers (docker info), and only root can start one: start dockerd, or run this as root"
     local log=${DOCKERD_LOG:-/var/log/dockerd.log} wait=${DOCKERD_WAIT:-60} waited=0 pid=""
     if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
@@ -110,12 +138,11 @@ case $mode in
     test) find_missing "${test_packages[@]}" ;;
     *) die "usage: tools/setup-host.sh build|test" ;;
 esac
-# docker.io only where there is no docker at all: a machine with Docker's own packages
-# (docker-ce) keeps them.
-command -v docker >/dev/null 2>&1 || missing+=(docker.io)
-install_packages "${missing[@]}"
+# A machine with Docker's own packages (docker-ce), or a Docker that answers, keeps it.
+choose_engine_package
+install_packages "${missing[@]}" "${engine_package[@]}"
 if [ "$mode" = test ]; then
     bash "$repo_root/tools/setup-podman.sh"
 fi
-start_docker_engine
+[ "$engine_answered" = yes ] || start_docker_engine
 make_local_base

@@ -14,9 +14,9 @@ from paths import ROOT
 
 SETUP_HOST = os.path.join(ROOT, "tools", "setup-host.sh")
 # What the script itself runs, besides the fakes.
-HOST_TOOLS = ["bash", "dirname", "setsid", "tail", "sleep", "grep", "cat", "mkdir", "touch", "sed"]
+HOST_TOOLS = ["bash", "dirname", "setsid", "tail", "sleep", "grep", "cat", "mkdir", "touch", "sed", "mktemp", "cp", "rm", "chmod"]
 TEST_PACKAGES = ["runit", "tini", "dumb-init", "debootstrap", "patchelf", "ccache", "procps", "psmisc", "locales",
-                 "openssh-client", "ca-certificates", "make", "gcc", "patch", "python3-venv", "podman"]
+                 "openssh-client", "ca-certificates", "make", "gcc", "patch", "python3-venv", "podman", "busybox-static"]
 
 
 def fake(path, body):
@@ -32,7 +32,7 @@ def host(tmp_path):
     calls.write_text("")
 
     def run(mode, missing=(), uid=0, engine=True, apt=True, dpkg=True, docker=True, dockerd="", images=(),
-            env=None):
+            env=None, apt_body=""):
         bin_dir = tmp_path / "bin"
         shutil.rmtree(bin_dir, ignore_errors=True)
         bin_dir.mkdir()
@@ -52,8 +52,9 @@ def host(tmp_path):
                 done
                 """ % (calls, " ".join(missing)))
         if apt:
-            fake(bin_dir / "apt-get", 'echo "apt-get $*" >>"%s"\n' % calls)
-        fake(bin_dir / "podman", "exit 0\n")
+            fake(bin_dir / "apt-get", 'echo "apt-get $*" >>"%s"\n' % calls + apt_body)
+        fake(bin_dir / "podman", 'echo "podman $*" >>"%s"\n' % calls)
+        fake(bin_dir / "busybox", "exit 0\n")
         if docker:
             fake(bin_dir / "docker", """\
                 echo "docker $*" >>"%s"
@@ -100,6 +101,10 @@ def test_missing_packages_are_installed_as_root(host, tmp_path):
         "dpkg-query -W -f ${Package}=${db:Status-Abbrev}  " + " ".join(TEST_PACKAGES)]
     assert "*** installing runit podman" in result.stdout
     assert containers_conf.read_text() == "\n[containers]\ndefault_ulimits = []\n"
+    # Podman's set-up ran after the install, and tried a container.
+    podman_calls = [call for call in calls if call.startswith("podman ")]
+    assert len(podman_calls) == 1 and podman_calls[0].startswith("podman run --rm --network none --rootfs ")
+    assert calls.index(podman_calls[0]) > calls.index("apt-get install -y -qq --no-install-recommends runit podman")
 
 
 def test_without_docker_docker_io_comes_with_the_other_packages(host, tmp_path):
@@ -129,8 +134,14 @@ def test_without_dpkg_it_names_what_is_needed(host):
 
 
 def test_no_engine_and_not_root_fails_in_one_line(host):
-    line = one_line(host("build", uid=1000, engine=False))
+    line = one_line(host("build", uid=1000, engine=False, dockerd="exit 0\n"))
     assert "no Docker engine answers" in line and "root" in line
+
+
+def test_no_engine_to_install_and_not_root_fails_in_one_line(host):
+    line = one_line(host("build", uid=1000, engine=False))
+    assert line == ("setup-host.sh: missing packages: docker.io; run as root to have them installed, or install "
+                    "them: apt-get install docker.io")
 
 
 def test_an_engine_elsewhere_is_not_started_here(host):
@@ -170,3 +181,53 @@ def test_a_missing_local_base_without_root_fails_in_one_line(host):
 
 def test_an_unknown_mode_is_a_usage_error(host):
     assert "usage: tools/setup-host.sh build|test" in one_line(host("deploy"))
+
+
+# Which Docker engine the set-up installs: docker.io only where no engine answers, none is
+# named elsewhere, and no dockerd of the machine's own could be started.
+
+
+def installs(calls):
+    return [call for call in calls.read_text().splitlines() if call.startswith("apt-get install")]
+
+
+def test_a_docker_client_without_an_engine_gets_debians_engine(host):
+    # A docker command (a client binary) but no dockerd: the engine is installed. The fake
+    # apt-get installs nothing, so there is still no dockerd to start.
+    line = one_line(host("build", engine=False))
+    assert installs(host.calls) == ["apt-get install -y -qq --no-install-recommends docker.io"]
+    assert line == "setup-host.sh: no Docker engine answers (docker info), and there is no dockerd here to start"
+
+
+def test_a_docker_client_without_an_engine_is_started_once_installed(host, tmp_path):
+    # apt-get "installs" dockerd; the set-up then starts it.
+    up = tmp_path / "engine-up"
+    dockerd = tmp_path / "bin" / "dockerd"
+    result = host("build", engine=False, env={"FAKE_ENGINE_UP": str(up), "FAKE_DOCKERD": str(dockerd)},
+                  apt_body='printf \'#!/bin/sh\\ntouch "$FAKE_ENGINE_UP"\\nsleep 2\\n\' >"$FAKE_DOCKERD"\n'
+                           'chmod 755 "$FAKE_DOCKERD"\n')
+    assert result.returncode == 0, result.stderr
+    assert installs(host.calls) == ["apt-get install -y -qq --no-install-recommends docker.io"]
+    assert result.stdout.splitlines()[-1] == "*** the Docker engine answers"
+
+
+def test_docker_ce_with_a_stopped_engine_is_started_not_replaced(host, tmp_path):
+    up = tmp_path / "engine-up"
+    result = host("build", engine=False, dockerd='touch "$FAKE_ENGINE_UP"\nsleep 2\n', env={"FAKE_ENGINE_UP": str(up)})
+    assert result.returncode == 0, result.stderr
+    assert installs(host.calls) == []
+    assert "*** starting dockerd" in result.stdout
+
+
+def test_a_remote_docker_host_gets_no_local_engine(host):
+    line = one_line(host("build", engine=False, env={"DOCKER_HOST": "tcp://127.0.0.1:2375"}))
+    assert installs(host.calls) == []
+    assert line == "setup-host.sh: the Docker engine at DOCKER_HOST=tcp://127.0.0.1:2375 does not answer (docker info)"
+
+
+def test_an_answering_docker_without_dockerd_is_kept(host, tmp_path):
+    # A remote engine reached through DOCKER_HOST, or a docker-ce with its dockerd elsewhere.
+    result = host("test", env={"DOCKER_HOST": "tcp://127.0.0.1:2375",
+                               "CONTAINERS_CONF": str(tmp_path / "containers.conf")})
+    assert result.returncode == 0, result.stderr
+    assert installs(host.calls) == []
