@@ -39,8 +39,7 @@ class Supervisor:
         # reaping any number of orphans does not grow these tables.
         self.watched = set()
         # argv of each child start() began, until released: what a child runs, without
-        # reading /proc at the instant it execs (its new argv appears there a moment
-        # after posix_spawn has returned).
+        # reading /proc (a child found again after an unexpected error has only that).
         self.commands = {}
         self.exited = {}
         # The child that receives forwarded signals: the main command, or the startup

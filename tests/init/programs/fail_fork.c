@@ -1,5 +1,5 @@
-/* LD_PRELOAD shim for the PID-1 suite: makes fork() fail in PID 1, on demand, and
- * posix_spawn()/posix_spawnp(), which my_init starts most children with.
+/* LD_PRELOAD shim for the PID-1 suite: makes fork() fail in PID 1, on demand (my_init
+ * starts every child with fork and exec: init/my_init/spawn.py).
  *
  * FAIL_FORK_WHILE=PATH: while the file PATH exists, every fork() of PID 1 fails with
  * EAGAIN (what a full pids cgroup or RLIMIT_NPROC gives), or with the errno number
@@ -16,7 +16,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,37 +58,6 @@ pid_t fork(void)
     if (real_fork == NULL)
         real_fork = (pid_t (*)(void))dlsym(RTLD_NEXT, "fork");
     return real_fork();
-}
-
-/* posix_spawn and posix_spawnp report a failed clone (a full pids cgroup) as their
- * return value; both go through spawn_or_fail with the real function's name. */
-typedef int (*spawn_function)(pid_t *, const char *, const posix_spawn_file_actions_t *,
-                              const posix_spawnattr_t *, char *const[], char *const[]);
-
-static int spawn_or_fail(const char *name, spawn_function *real, pid_t *pid, const char *path,
-                         const posix_spawn_file_actions_t *actions, const posix_spawnattr_t *attr,
-                         char *const argv[], char *const envp[])
-{
-    int error = flag_path != NULL ? injected_errno() : 0;
-    if (error != 0)
-        return error;
-    if (*real == NULL)
-        *real = (spawn_function)dlsym(RTLD_NEXT, name);
-    return (*real)(pid, path, actions, attr, argv, envp);
-}
-
-int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
-                const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
-{
-    static spawn_function real_spawn;
-    return spawn_or_fail("posix_spawn", &real_spawn, pid, path, actions, attr, argv, envp);
-}
-
-int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
-                 const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
-{
-    static spawn_function real_spawnp;
-    return spawn_or_fail("posix_spawnp", &real_spawnp, pid, file, actions, attr, argv, envp);
 }
 
 /* The environment of PID 1's own exec with the shim's two variables added. */
