@@ -12,7 +12,7 @@ import time
 
 from my_init.handover import COMMAND, RUNIT, hand_over, restore, take_over
 from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected
-from my_init.messages import Log, fill_closed_standard_fds, write_line
+from my_init.messages import DEBUG, Log, fill_closed_standard_fds, write_line
 from my_init.runtime import mark_stopping
 from my_init.signals import EXIT_REQUEST, configure_signals, describe
 from my_init.supervisor import Supervisor, exit_code
@@ -78,6 +78,10 @@ def run_and_shut_down(running, supervisor, log):
         report_unexpected(error, log)
         running.code = UNEXPECTED_ERROR
     mark_stopping(log)
+    if log.level >= DEBUG:
+        # What PID 1 held while it ran, before the shutdown loads its own: the import
+        # budget (ARCHITECTURE.md), for a user to see and the PID-1 suite to check.
+        log.debug("modules held before the shutdown: %s" % " ".join(sorted(sys.modules)))
     try:
         # Loaded when the stop begins: the idle PID 1 does not hold the shutdown's modules.
         from my_init.shutdown import shut_down

@@ -8,7 +8,6 @@ import os
 import time
 
 from my_init import signals
-from my_init.probes import run_probes
 
 # After SIGKILL a process is gone as soon as the kernel runs it; this only bounds the
 # wait for one stuck in uninterruptible sleep.
@@ -151,7 +150,6 @@ class Supervisor:
             return
         if signals.is_own_broken_pipe(info):
             return
-        run_probes(signum)
         hook = self.signal_hooks.get(signum)
         if hook is not None and hook():
             return
