@@ -10,7 +10,6 @@ from my_init.handover import COMMAND, IDLE, RUNIT, Running
 from my_init.hooks import INSECURE_KEY_COMMAND, BootFailed, run_startup_command, run_startup_files
 from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected
 from my_init.main import use_runtime_directory
-from my_init.messages import DEBUG, ERROR
 from my_init.readiness import report_not_ready, wait_for_services
 from my_init.runit import start_runit
 from my_init.runit_state import SERVICE_DIRECTORY
@@ -23,10 +22,7 @@ from my_init.supervisor import Supervisor
 def boot_container(options, log):
     """Boot as `options` say. Returns (Running, Supervisor); Running.code is set when the
     boot already decided how my_init ends (then it only shuts down)."""
-    if options.quiet:
-        log.level = ERROR
-    elif options.verbose:
-        log.level = DEBUG
+    log.level = options.log_level()
     handled = configure_signals()
     if os.getpid() != 1:
         from my_init.subreaper import become_subreaper

@@ -4,6 +4,7 @@ import os
 import sys
 
 from my_init import __version__
+from my_init.messages import DEBUG, ERROR, INFO
 
 USAGE = """\
 usage: my_init [OPTIONS] [-- MAIN_COMMAND [ARG ...]]
@@ -25,6 +26,7 @@ options:
   --rewrite-signal FROM:TO pass signal TO (0: none) to MAIN_COMMAND instead of FROM,
                            the stop signal included (repeatable; e.g. TERM:QUIT)
   --map-exit-code FROM:TO  exit with TO instead of FROM (repeatable; e.g. 143:0)
+  --no-handover            stay in the process that booted (no fresh copy of my_init)
   --quiet                  log errors only
   -v, --verbose            log debug messages too
   -h, --help               show this help and exit
@@ -35,6 +37,7 @@ environment:
   KILL_ALL_PROCESSES_TIMEOUT  seconds for all other processes to exit after SIGTERM (%(KILL_ALL_PROCESSES_TIMEOUT)g)
   SHUTDOWN_HOOK_TIMEOUT       seconds each pre/post-shutdown hook may run (%(SHUTDOWN_HOOK_TIMEOUT)g)
   WAIT_FOR_SERVICES           as --wait-for-services (0: do not wait)
+  MY_INIT_HANDOVER            0: as --no-handover (1)
 """
 
 # Option spelling -> Options attribute set to True. Parsed here, not with argparse or
@@ -44,6 +47,7 @@ FLAGS = {
     "--skip-runit": "skip_runit",
     "--no-kill-all-on-exit": "no_kill_all_on_exit",
     "--enable-insecure-key": "enable_insecure_key",
+    "--no-handover": "no_handover",
     "-g": "signal_process_group",
     "--signal-process-group": "signal_process_group",
     "--quiet": "quiet",
@@ -87,6 +91,8 @@ class Options:
         self.skip_runit = False
         self.no_kill_all_on_exit = False
         self.enable_insecure_key = False
+        self.no_handover = False
+        self.handover = True  # --no-handover and MY_INIT_HANDOVER=0 turn it off
         self.signal_process_group = False
         self.quiet = False
         self.verbose = False
@@ -98,6 +104,12 @@ class Options:
         self.wait_for_services = 0.0
         self.signal_rewrites = {}
         self.exit_code_map = {}
+
+    def log_level(self):
+        """The level --quiet or --verbose ask for (INFO without either)."""
+        if self.quiet:
+            return ERROR
+        return DEBUG if self.verbose else INFO
 
     @property
     def kill_all_on_exit(self):
@@ -115,6 +127,16 @@ def read_timeout(environ, name, default):
     if not value >= 0 or value == float("inf"):
         raise UsageError("%s=%r is not a number of seconds" % (name, raw))
     return value
+
+
+def read_switch(environ, name, default):
+    """A variable that is 0 or 1 (empty or unset: DEFAULT)."""
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw not in ("0", "1"):
+        raise UsageError("%s=%r is not 0 or 1" % (name, raw))
+    return raw == "1"
 
 
 def split_command_line(argv):
@@ -199,6 +221,7 @@ def parse_args(argv, environ=os.environ):
         raise UsageError("--skip-runit needs a main command (my_init --skip-runit -- CMD ...)")
     for attribute, name, default in TIMEOUT_DEFAULTS:
         setattr(options, attribute, read_timeout(environ, name, default))
+    options.handover = read_switch(environ, "MY_INIT_HANDOVER", True) and not options.no_handover
     if not wait_given:
         options.wait_for_services = read_timeout(environ, "WAIT_FOR_SERVICES", 0.0)
     return options

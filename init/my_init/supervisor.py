@@ -24,11 +24,10 @@ def exit_code(status):
 
 
 class Supervisor:
-    # What a fresh copy of my_init needs to go on supervising, carried by handover.py; the
-    # callables (signal_hooks, stop_listeners) are installed again by main.py.
-    STATE = ("signal_process_group", "watched", "commands", "exited", "foreground",
-             "foreground_is_group", "foreground_rewrites", "stop_signal", "stop_time",
-             "requested_exit")
+    # What the copy of my_init (handover.py) sets up itself: the log, the handled signals,
+    # and the callables main.py installs again. Every other attribute is carried over
+    # (carried_state): a new one goes along without being listed anywhere.
+    NOT_CARRIED = frozenset(("log", "handled", "signal_hooks", "stop_listeners"))
 
     def __init__(self, log, handled, signal_process_group=False):
         self.log = log
@@ -55,6 +54,11 @@ class Supervisor:
         self.signal_hooks = {}
         self.stop_listeners = []  # called once when the stop begins
         self.requested_exit = None  # exit code asked for by my_init_exit / a critical service
+
+    def carried_state(self):
+        """What a fresh copy of my_init needs to go on supervising: every attribute but
+        NOT_CARRIED, as plain data (handover.py marshals it)."""
+        return {name: value for name, value in vars(self).items() if name not in self.NOT_CARRIED}
 
     # -- children ---------------------------------------------------------------
 

@@ -110,19 +110,16 @@ def test_idle_pid1_holds_only_the_listed_modules(init, tmp_path, mode):
     assert not beyond, "PID 1 holds modules outside the budget: %s" % ", ".join(beyond)
 
 
-def test_the_booting_process_holds_no_forbidden_module(init, tmp_path, fork_shim):
-    """The first process, which boots, stays PID 1 when the handover cannot be done (or
-    the main command ends first): it too keeps out of FORBIDDEN. The fork shim refuses
-    its exec while /etc/no-fork exists (programs/fail_fork.c)."""
+def test_the_booting_process_holds_no_forbidden_module(init, tmp_path):
+    """The first process, which boots, stays PID 1 when the handover is turned off, cannot
+    be done or the main command ends first: it too keeps out of FORBIDDEN."""
     init.write("service/idle/run", SERVICE)
-    command = ["sh", "-c", "trap 'rm /etc/no-fork' USR1; touch /etc/no-fork /etc/main-up; "
-               "while :; do sleep 0.05; done"]
-    init.start(args=["--verbose", "--map-exit-code", "143:0", "--rewrite-signal", "HUP:TERM"],
-               command=command, preload=fork_shim, env={"FAIL_FORK_WHILE": "/etc/no-fork"})
+    init.start(args=["--verbose", "--no-handover", "--map-exit-code", "143:0",
+                     "--rewrite-signal", "HUP:TERM"], command=MAIN_COMMAND)
     init.wait_for_file("service-up")
-    init.wait_for_stderr("--- not handing over, staying in this process: ")
-    init.signal(signal.SIGUSR1)  # passed on: the main command allows forks again
-    init.watch(lambda: not (init.etc / "no-fork").exists(), 10, "/etc/no-fork to go")
+    init.wait_for_file("main-up")
+    init.signal(signal.SIGWINCH)
+    init.wait_for_stderr("--- passed SIGWINCH to ")
     init.signal(signal.SIGTERM)
     assert init.wait() == 0, init.stderr
     held = modules_held(init.stderr)

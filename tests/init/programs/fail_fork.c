@@ -8,7 +8,7 @@
  * children run without it. A test creates and removes PATH (from inside the sandbox)
  * to choose the moment forks fail. Built by the suite: gcc -shared -fPIC.
  *
- * PID 1's own execve (my_init handing over to a fresh copy of itself, handover.py) fails
+ * PID 1's own fexecve (my_init handing over to a fresh copy of itself, handover.py) fails
  * the same way while PATH exists; otherwise the copy gets both variables back, so the
  * shim stays loaded in PID 1 across the handover.
  */
@@ -76,13 +76,14 @@ static char **with_shim(char *const envp[])
     return extended;
 }
 
-int execve(const char *path, char *const argv[], char *const envp[])
+/* my_init execs its copy through a descriptor of its own program (fexecve). */
+int fexecve(int fd, char *const argv[], char *const envp[])
 {
-    static int (*real_execve)(const char *, char *const[], char *const[]);
-    if (real_execve == NULL)
-        real_execve = (int (*)(const char *, char *const[], char *const[]))dlsym(RTLD_NEXT, "execve");
+    static int (*real_fexecve)(int, char *const[], char *const[]);
+    if (real_fexecve == NULL)
+        real_fexecve = (int (*)(int, char *const[], char *const[]))dlsym(RTLD_NEXT, "fexecve");
     if (flag_path == NULL || getpid() != 1)
-        return real_execve(path, argv, envp);
+        return real_fexecve(fd, argv, envp);
     int error = injected_errno();
     if (error != 0) {
         errno = error;
@@ -93,5 +94,5 @@ int execve(const char *path, char *const argv[], char *const envp[])
         errno = ENOMEM;
         return -1;
     }
-    return real_execve(path, argv, extended);
+    return real_fexecve(fd, argv, extended);
 }
