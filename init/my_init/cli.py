@@ -5,6 +5,7 @@ import sys
 
 from my_init import __version__
 from my_init.messages import DEBUG, ERROR, INFO
+from my_init.rewrite import BadValue, parse_exit_code_map, parse_signal_rewrite
 
 USAGE = """\
 usage: my_init [OPTIONS] [-- MAIN_COMMAND [ARG ...]]
@@ -59,13 +60,6 @@ FLAGS = {
     "--version": "version",
 }
 
-# Options that take a value (`--opt VALUE` or `--opt=VALUE`) -> (attribute, parser,
-# repeatable). Repeatable ones collect {from: to} pairs.
-VALUE_OPTIONS = {
-    "--wait-for-services": ("wait_for_services", "seconds", False),
-    "--rewrite-signal": ("signal_rewrites", "signal_rewrite", True),
-    "--map-exit-code": ("exit_code_map", "exit_code_map", True),
-}
 
 # (Options attribute, environment variable, default seconds): the defaults' one home,
 # also for USAGE.
@@ -121,12 +115,9 @@ def read_timeout(environ, name, default):
     if raw is None or raw == "":
         return default
     try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value >= 0 or value == float("inf"):
-        raise UsageError("%s=%r is not a number of seconds" % (name, raw))
-    return value
+        return parse_seconds(raw)
+    except BadValue:
+        raise UsageError("%s=%r is not a number of seconds" % (name, raw)) from None
 
 
 def read_switch(environ, name, default):
@@ -169,15 +160,31 @@ def split_command_line(argv):
     return flags, []
 
 
-def read_value(option, parser, text):
-    """One option value through its parser (rewrite.py); UsageError naming the option."""
-    from my_init import rewrite
-
+def parse_seconds(text):
+    """A number of seconds, 0 or more (--wait-for-services)."""
     try:
-        if parser == "seconds":
-            return read_timeout({option: text}, option, 0.0)
-        return getattr(rewrite, "parse_" + parser)(text)
-    except rewrite.BadValue as error:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise BadValue("not a number of seconds")
+    return value
+
+
+# Options that take a value (`--opt VALUE` or `--opt=VALUE`) -> (attribute, parser,
+# repeatable). A parser raises BadValue; repeatable ones collect {from: to} pairs.
+VALUE_OPTIONS = {
+    "--wait-for-services": ("wait_for_services", parse_seconds, False),
+    "--rewrite-signal": ("signal_rewrites", parse_signal_rewrite, True),
+    "--map-exit-code": ("exit_code_map", parse_exit_code_map, True),
+}
+
+
+def read_value(option, parser, text):
+    """One option value through its parser; UsageError naming the option."""
+    try:
+        return parser(text)
+    except BadValue as error:
         raise UsageError("%s %r: %s" % (option, text, error)) from None
 
 

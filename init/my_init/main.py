@@ -15,7 +15,8 @@ from my_init.handover import COMMAND, RUNIT, BrokenHandover, hand_over, open_own
 from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected
 from my_init.messages import DEBUG, Log, fill_closed_standard_fds, write_line
 from my_init.runtime import mark_stopping
-from my_init.signals import EXIT_REQUEST, configure_signals, describe
+from my_init.runtime_setup import use_runtime_directory
+from my_init.signals import configure_signals, describe
 from my_init.supervisor import Supervisor, exit_code
 
 # The handover waits this long after the boot, handling signals as usual: it then takes
@@ -64,18 +65,6 @@ def resume(running, supervisor_state, log):
     if running.runtime_ready:
         use_runtime_directory(supervisor, log)
     return running, supervisor
-
-
-def use_runtime_directory(supervisor, log):
-    """/run/my_init is usable: mark the stop there, take exit requests from it."""
-    supervisor.stop_listeners.append(lambda: mark_stopping(log))
-    supervisor.signal_hooks[EXIT_REQUEST] = lambda: take_exit_requests(supervisor, log)
-
-
-def take_exit_requests(supervisor, log):
-    from my_init.exit_request import take_requests  # loaded at the first request only
-
-    return take_requests(supervisor, log)
 
 
 def run_and_shut_down(running, supervisor, log, program=None):

@@ -32,7 +32,7 @@ FORBIDDEN = frozenset(("re", "json", "signal", "argparse", "logging", "inspect",
 # exit_request.py at the first request, spawn.py at the first child the copy starts.
 OWN_MODULES = frozenset((
     "my_init", "my_init.handover", "my_init.last_resort", "my_init.leave", "my_init.main",
-    "my_init.messages", "my_init.runtime", "my_init.signals",
+    "my_init.messages", "my_init.runtime", "my_init.runtime_setup", "my_init.signals",
     "my_init.supervisor"))
 
 # Every other module PID 1 may hold: what my_init imports from the standard library
