@@ -82,6 +82,17 @@ def test_startup_scripts_start_with_clean_signal_state(init):
     assert signal_state((init.etc / "state").read_text()) == PRISTINE
 
 
+def test_services_start_with_clean_signal_state(init):
+    """runsvdir is my_init's child; runsv starts the service."""
+    init.write("service/state/run", STATE_SCRIPT.replace("exec grep", "grep") % "state"
+               + "touch /etc/service-up\nexec sleep 1000\n")
+    init.start()
+    init.wait_for_file("service-up")
+    init.signal(signal.SIGTERM)
+    assert init.wait() == 0, init.stderr
+    assert signal_state((init.etc / "state").read_text()) == PRISTINE
+
+
 def test_hooks_of_the_copy_start_with_clean_signal_state(init):
     """A shutdown hook, started by the copy of my_init after the handover."""
     init.write("my_init.pre_shutdown.d/10-state", STATE_SCRIPT % "state")
