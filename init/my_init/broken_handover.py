@@ -10,6 +10,7 @@ Loaded only then.
 
 from my_init.cli import Options, UsageError, parse_args
 from my_init.handover import Running
+from my_init.last_resort import survive
 from my_init.proc import child_pids
 from my_init.runit import find_runsvdir
 from my_init.signals import SIGTERM, configure_signals
@@ -31,9 +32,9 @@ def take_charge(error, argv, log):
     running.code = HANDOVER_BROKEN
     supervisor.begin_stop(SIGTERM, "handover failed")
     running.runsvdir_pid = find_runsvdir(supervisor)
-    others = [pid for pid in child_pids() if pid != running.runsvdir_pid]
     stop_signal = options.signal_rewrites.get(SIGTERM, SIGTERM)
-    stop_children(supervisor, others, stop_signal, supervisor.stop_time + running.kill_process_timeout)
+    survive(log, stop_children, supervisor, running.runsvdir_pid, stop_signal,
+            supervisor.stop_time + running.kill_process_timeout)
     return running, supervisor
 
 
@@ -46,9 +47,10 @@ def read_options(argv):
         return Options()
 
 
-def stop_children(supervisor, pids, signum, deadline):
-    """SIGNUM (0: none) to each of PIDS, then until DEADLINE for them to exit; those left
-    get the shutdown's kill-all step."""
+def stop_children(supervisor, runsvdir_pid, signum, deadline):
+    """SIGNUM (0: none) to each child but runsvdir (the main command among them), then
+    until DEADLINE for them to exit; those left get the shutdown's kill-all step."""
+    pids = [pid for pid in child_pids() if pid != runsvdir_pid]
     for pid in pids:
         supervisor.watch(pid)
         if signum:
