@@ -9,12 +9,12 @@ DIST = os.path.abspath(os.environ.get("MY_INIT_DIST") or os.path.join(ROOT, "dis
 
 
 def documents():
-    """The documentation, README.md first: README.md, CHANGELOG.md when it exists, then
-    every Markdown file under docs/ (the files whose examples and links are tested)."""
+    """The documentation, README.md first: README.md, the other Markdown files at the
+    root (ARCHITECTURE.md, CHANGELOG.md, ...) in name order, then every Markdown file
+    under docs/ (the files whose examples and links are tested)."""
     found = [os.path.join(ROOT, "README.md")]
-    changelog = os.path.join(ROOT, "CHANGELOG.md")
-    if os.path.exists(changelog):
-        found.append(changelog)
+    found += [os.path.join(ROOT, name) for name in sorted(os.listdir(ROOT))
+              if name.endswith(".md") and name != "README.md"]
     for directory, subdirectories, names in os.walk(os.path.join(ROOT, "docs")):
         subdirectories.sort()
         found += [os.path.join(directory, name) for name in sorted(names) if name.endswith(".md")]

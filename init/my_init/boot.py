@@ -9,12 +9,10 @@ from my_init.exit_request import link_finish_scripts
 from my_init.handover import COMMAND, IDLE, RUNIT, Running
 from my_init.hooks import INSECURE_KEY_COMMAND, BootFailed, run_startup_command, run_startup_files
 from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected
-from my_init.main import use_runtime_directory
-from my_init.messages import DEBUG, ERROR
 from my_init.readiness import report_not_ready, wait_for_services
 from my_init.runit import start_runit
 from my_init.runit_state import SERVICE_DIRECTORY
-from my_init.runtime import prepare_runtime_directory
+from my_init.runtime_setup import set_up_runtime_directory
 from my_init.signals import configure_signals
 from my_init.spawn import SpawnError
 from my_init.supervisor import Supervisor
@@ -23,10 +21,7 @@ from my_init.supervisor import Supervisor
 def boot_container(options, log):
     """Boot as `options` say. Returns (Running, Supervisor); Running.code is set when the
     boot already decided how my_init ends (then it only shuts down)."""
-    if options.quiet:
-        log.level = ERROR
-    elif options.verbose:
-        log.level = DEBUG
+    log.level = options.log_level()
     handled = configure_signals()
     if os.getpid() != 1:
         from my_init.subreaper import become_subreaper
@@ -38,9 +33,7 @@ def boot_container(options, log):
         environment = ContainerEnvironment(log)
         environment.import_variables(clear=False, override=False)
         environment.export_variables(to_directory=True)
-        if prepare_runtime_directory(log):
-            running.runtime_ready = True
-            use_runtime_directory(supervisor, log)
+        running.runtime_ready = set_up_runtime_directory(supervisor, log)
         start(options, running, supervisor, environment, log)
     except Exception as error:  # the last resort: PID 1 shuts down properly, whatever it was
         report_unexpected(error, log)

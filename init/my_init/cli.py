@@ -4,6 +4,8 @@ import os
 import sys
 
 from my_init import __version__
+from my_init.messages import DEBUG, ERROR, INFO
+from my_init.rewrite import BadValue, parse_exit_code_map, parse_signal_rewrite
 
 USAGE = """\
 usage: my_init [OPTIONS] [-- MAIN_COMMAND [ARG ...]]
@@ -25,6 +27,7 @@ options:
   --rewrite-signal FROM:TO pass signal TO (0: none) to MAIN_COMMAND instead of FROM,
                            the stop signal included (repeatable; e.g. TERM:QUIT)
   --map-exit-code FROM:TO  exit with TO instead of FROM (repeatable; e.g. 143:0)
+  --no-handover            stay in the process that booted (no fresh copy of my_init)
   --quiet                  log errors only
   -v, --verbose            log debug messages too
   -h, --help               show this help and exit
@@ -35,6 +38,7 @@ environment:
   KILL_ALL_PROCESSES_TIMEOUT  seconds for all other processes to exit after SIGTERM (%(KILL_ALL_PROCESSES_TIMEOUT)g)
   SHUTDOWN_HOOK_TIMEOUT       seconds each pre/post-shutdown hook may run (%(SHUTDOWN_HOOK_TIMEOUT)g)
   WAIT_FOR_SERVICES           as --wait-for-services (0: do not wait)
+  MY_INIT_HANDOVER            0: as --no-handover (1)
 """
 
 # Option spelling -> Options attribute set to True. Parsed here, not with argparse or
@@ -44,6 +48,7 @@ FLAGS = {
     "--skip-runit": "skip_runit",
     "--no-kill-all-on-exit": "no_kill_all_on_exit",
     "--enable-insecure-key": "enable_insecure_key",
+    "--no-handover": "no_handover",
     "-g": "signal_process_group",
     "--signal-process-group": "signal_process_group",
     "--quiet": "quiet",
@@ -55,13 +60,6 @@ FLAGS = {
     "--version": "version",
 }
 
-# Options that take a value (`--opt VALUE` or `--opt=VALUE`) -> (attribute, parser,
-# repeatable). Repeatable ones collect {from: to} pairs.
-VALUE_OPTIONS = {
-    "--wait-for-services": ("wait_for_services", "seconds", False),
-    "--rewrite-signal": ("signal_rewrites", "signal_rewrite", True),
-    "--map-exit-code": ("exit_code_map", "exit_code_map", True),
-}
 
 # (Options attribute, environment variable, default seconds): the defaults' one home,
 # also for USAGE.
@@ -87,6 +85,8 @@ class Options:
         self.skip_runit = False
         self.no_kill_all_on_exit = False
         self.enable_insecure_key = False
+        self.no_handover = False
+        self.handover = True  # --no-handover and MY_INIT_HANDOVER=0 turn it off
         self.signal_process_group = False
         self.quiet = False
         self.verbose = False
@@ -99,6 +99,12 @@ class Options:
         self.signal_rewrites = {}
         self.exit_code_map = {}
 
+    def log_level(self):
+        """The level --quiet or --verbose ask for (INFO without either)."""
+        if self.quiet:
+            return ERROR
+        return DEBUG if self.verbose else INFO
+
     @property
     def kill_all_on_exit(self):
         return not self.no_kill_all_on_exit
@@ -109,12 +115,19 @@ def read_timeout(environ, name, default):
     if raw is None or raw == "":
         return default
     try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value >= 0 or value == float("inf"):
-        raise UsageError("%s=%r is not a number of seconds" % (name, raw))
-    return value
+        return parse_seconds(raw)
+    except BadValue:
+        raise UsageError("%s=%r is not a number of seconds" % (name, raw)) from None
+
+
+def read_switch(environ, name, default):
+    """A variable that is 0 or 1 (empty or unset: DEFAULT)."""
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw not in ("0", "1"):
+        raise UsageError("%s=%r is not 0 or 1" % (name, raw))
+    return raw == "1"
 
 
 def split_command_line(argv):
@@ -147,15 +160,31 @@ def split_command_line(argv):
     return flags, []
 
 
-def read_value(option, parser, text):
-    """One option value through its parser (rewrite.py); UsageError naming the option."""
-    from my_init import rewrite
-
+def parse_seconds(text):
+    """A number of seconds, 0 or more (--wait-for-services)."""
     try:
-        if parser == "seconds":
-            return read_timeout({option: text}, option, 0.0)
-        return getattr(rewrite, "parse_" + parser)(text)
-    except rewrite.BadValue as error:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise BadValue("not a number of seconds")
+    return value
+
+
+# Options that take a value (`--opt VALUE` or `--opt=VALUE`) -> (attribute, parser,
+# repeatable). A parser raises BadValue; repeatable ones collect {from: to} pairs.
+VALUE_OPTIONS = {
+    "--wait-for-services": ("wait_for_services", parse_seconds, False),
+    "--rewrite-signal": ("signal_rewrites", parse_signal_rewrite, True),
+    "--map-exit-code": ("exit_code_map", parse_exit_code_map, True),
+}
+
+
+def read_value(option, parser, text):
+    """One option value through its parser; UsageError naming the option."""
+    try:
+        return parser(text)
+    except BadValue as error:
         raise UsageError("%s %r: %s" % (option, text, error)) from None
 
 
@@ -199,6 +228,7 @@ def parse_args(argv, environ=os.environ):
         raise UsageError("--skip-runit needs a main command (my_init --skip-runit -- CMD ...)")
     for attribute, name, default in TIMEOUT_DEFAULTS:
         setattr(options, attribute, read_timeout(environ, name, default))
+    options.handover = read_switch(environ, "MY_INIT_HANDOVER", True) and not options.no_handover
     if not wait_given:
         options.wait_for_services = read_timeout(environ, "WAIT_FOR_SERVICES", 0.0)
     return options

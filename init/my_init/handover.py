@@ -5,36 +5,45 @@ environment, the startup files, runit's start, the readiness wait. Their modules
 the objects the boot leaves scattered over the heap, would stay in PID 1 for the
 container's whole life. So once the boot is done (the main command or runit started,
 and still running HANDOVER_DELAY later: main.py) my_init execs its own program again:
-the same file (/proc/self/exe, checked to be the one still on disk), the same command
-line, and in MY_INIT_RESUME what the waiting and the shutdown need. The copy takes the
-variable out of its environment at once, imports only main.py's modules (never
-boot.py's) and goes on where the first one stopped: same PID, same children, same
-terminal, same open files.
+through a descriptor of /proc/self/exe opened before the boot (open_own_program), so
+the copy is the very file that was running, whatever was renamed over its path since;
+with the same command line and the same environment. What the waiting and the shutdown
+need travels in a memfd named STATE_NAME, the only descriptor my_init lets the exec
+inherit; the copy finds it by that name, reads it and closes it before anything else,
+so no child ever holds it and nothing of it is in the environment (/proc/1/environ).
+The copy imports only main.py's modules (never boot.py's) and goes on where the first
+one stopped: same PID, same children, same terminal, same open files.
 
 Nothing is lost in between: every signal my_init handles is blocked (signals.py), and
 the mask and the pending signals survive exec, so a SIGTERM or SIGCHLD that arrives
 meanwhile waits for the copy's first sigtimedwait. A handover that cannot be done (no
-/proc, the program replaced on disk, exec refused) changes nothing: my_init stays in the
-first process, as it did before handovers existed.
+/proc, no memfd, exec refused) changes nothing: my_init stays in the first process. A
+copy that finds the state but cannot read it never boots again (BrokenHandover,
+broken_handover.py).
 """
 
-import errno
 import marshal
 import os
 
-from my_init.supervisor import Supervisor
-
-RESUME_VARIABLE = "MY_INIT_RESUME"
-# Bumped when what is passed changes: a copy only resumes a state of its own format (the
-# file is checked to be the same, so this is only a second guard).
-FORMAT = 1
+# The memfd's name, as /proc/self/fd shows it: "/memfd:my_init-handover (deleted)".
+STATE_NAME = "my_init-handover"
+STATE_LINK = "/memfd:%s " % STATE_NAME
+# Bumped when what is passed changes: a copy only resumes a state of its own format (it
+# is the same program, so this is only a second guard).
+FORMAT = 2
 OWN_PROGRAM = "/proc/self/exe"
 OWN_COMMAND_LINE = "/proc/self/cmdline"
+OWN_NAME = "/proc/self/comm"
+OWN_DESCRIPTORS = "/proc/self/fd"
 
 # What PID 1 waits for once booted.
 COMMAND = "command"  # the main command
 RUNIT = "runit"  # a stop signal, or runsvdir's end
 IDLE = "idle"  # a stop signal (every service was skipped)
+
+
+class BrokenHandover(Exception):
+    """The copy found the handover's state but could not read it."""
 
 
 class Running:
@@ -43,7 +52,7 @@ class Running:
     there is nothing to wait for: no handover)."""
 
     __slots__ = ("mode", "code", "main_pid", "main_name", "runsvdir_pid", "runtime_ready",
-                 "resumed", "log_level", "kill_process_timeout", "kill_all_processes_timeout",
+                 "log_level", "kill_process_timeout", "kill_all_processes_timeout",
                  "hook_timeout", "kill_all_on_exit", "exit_code_map")
 
     def __init__(self, options, log_level):
@@ -53,7 +62,6 @@ class Running:
         self.main_name = ""
         self.runsvdir_pid = None
         self.runtime_ready = False  # /run/my_init usable: stop marker, exit requests
-        self.resumed = False
         self.log_level = log_level
         self.kill_process_timeout = options.kill_process_timeout
         self.kill_all_processes_timeout = options.kill_all_processes_timeout
@@ -80,51 +88,101 @@ def restore(thing, state):
         setattr(thing, name, value)
 
 
-def hand_over(running, supervisor, log):
-    """Exec a fresh copy of my_init that goes on with `running` and the supervisor's
-    state (Supervisor.STATE). Returns only when that cannot be done; my_init then goes
-    on here."""
+def open_own_program(log):
+    """A descriptor of the running program (close-on-exec), opened before the boot; None
+    when there is none to open (no /proc): then there is no handover."""
     try:
-        program = own_program()
+        return os.open(OWN_PROGRAM, os.O_PATH | os.O_CLOEXEC)
+    except OSError as error:
+        log.debug("no handover: cannot open %s (%s)" % (OWN_PROGRAM, error.strerror))
+        return None
+
+
+def hand_over(program, running, supervisor, log):
+    """Exec PROGRAM (open_own_program) again as a fresh copy of my_init that goes on with
+    `running` and the supervisor's state (Supervisor.carried_state). Returns only when
+    that cannot be done; my_init then goes on here."""
+    state = None
+    try:
         with open(OWN_COMMAND_LINE, "rb") as file:
             argv = file.read().split(b"\0")[:-1]
-        environment = dict(os.environ)
-        environment[RESUME_VARIABLE] = marshal.dumps(
-            (FORMAT, os.getpid(), plain_state(running, Running.__slots__),
-             plain_state(supervisor, Supervisor.STATE))).hex()
-        log.debug("handing PID %d over to a fresh %s" % (os.getpid(), program))
-        os.execve(program, argv, environment)
+        with open(OWN_NAME, "rb") as file:
+            name = file.read().rstrip(b"\n")
+        data = marshal.dumps((FORMAT, os.getpid(), name, plain_state(running, Running.__slots__),
+                              supervisor.carried_state()))
+        state = os.memfd_create(STATE_NAME)  # close-on-exec until the moment of the exec
+        write_all(state, data)
+        log.debug("handing PID %d over to a fresh copy of itself" % os.getpid())
+        # No child can be forked between these two lines: the copy alone inherits it.
+        os.set_inheritable(state, True)
+        os.execve(program, argv, os.environ)
     except (OSError, ValueError) as error:  # ValueError: a NUL in a variable of os.environ
         log.debug("not handing over, staying in this process: %s" % (
             getattr(error, "strerror", None) or error))
+    finally:
+        if state is not None:
+            os.close(state)
 
 
-def own_program():
-    """The path of the running program, if the file there is still the one running."""
-    path = os.readlink(OWN_PROGRAM)
-    running, on_disk = os.stat(OWN_PROGRAM), os.stat(path)
-    if (running.st_dev, running.st_ino) != (on_disk.st_dev, on_disk.st_ino):
-        raise OSError(errno.ESTALE, "%s was replaced since my_init started" % path)
-    return path
+def resume_supervisor(supervisor, state):
+    """SUPERVISOR, new in the copy, given the state of the first process's. Raises
+    BrokenHandover unless STATE has exactly what supervisor.carried_state() names."""
+    try:
+        restore(supervisor, checked_state(state, supervisor.carried_state()))
+    except ValueError as error:
+        raise BrokenHandover(str(error)) from None
+    return supervisor
 
 
-def take_over(log):
-    """In the copy: (Running, supervisor state for restore()) from MY_INIT_RESUME, which
-    leaves the environment here, before any child could inherit it. None on a fresh start; a value
-    my_init did not write for this process is reported in one line and ignored."""
-    text = os.environ.pop(RESUME_VARIABLE, None)
-    if text is None:
+def write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def take_over():
+    """In the copy: (Running, supervisor state for resume_supervisor) from the handover's memfd,
+    which is closed here, before any child could inherit it. None on a fresh start (no
+    such descriptor). Raises BrokenHandover when the state cannot be read."""
+    fd = state_descriptor()
+    if fd is None:
         return None
     try:
-        form, pid, state, supervisor_state = marshal.loads(bytes.fromhex(text))
+        data = os.pread(fd, os.fstat(fd).st_size, 0)
+        form, pid, name, state, supervisor_state = marshal.loads(data)
         if form != FORMAT or pid != os.getpid():
             raise ValueError("written for another process")
         running = Running.__new__(Running)
         restore(running, checked_state(state, Running.__slots__))
-        checked_state(supervisor_state, Supervisor.STATE)
-    except (ValueError, TypeError, EOFError) as error:
-        log.warn("%s ignored (%s): starting afresh" % (RESUME_VARIABLE, error))
-        return None
-    running.resumed = True
+    except (OSError, ValueError, TypeError, EOFError) as error:
+        raise BrokenHandover(getattr(error, "strerror", None) or str(error)) from None
+    finally:
+        os.close(fd)
+    keep_name(name)
     return running, supervisor_state
 
+
+def state_descriptor():
+    """The inherited descriptor of the handover's memfd, or None."""
+    try:
+        names = os.listdir(OWN_DESCRIPTORS)
+    except OSError:  # no /proc: there was no handover either
+        return None
+    for name in names:
+        try:
+            target = os.readlink(os.path.join(OWN_DESCRIPTORS, name))
+        except OSError:  # the listing's own descriptor, closed by now
+            continue
+        if target.startswith(STATE_LINK):
+            return int(name)
+    return None
+
+
+def keep_name(name):
+    """Give the copy the first process's name: an exec through a descriptor names the
+    process after the descriptor's number ("3"), which `ps -e` and `top` would show."""
+    try:
+        with open(OWN_NAME, "wb") as file:
+            file.write(name)
+    except (OSError, TypeError):
+        pass

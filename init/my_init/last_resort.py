@@ -4,8 +4,8 @@ When PID 1 dies the kernel kills every process of the container at once: no serv
 stopped, nothing is flushed. So an unexpected exception while booting or running is
 reported in one line and the normal shutdown follows; one inside a shutdown step is
 reported and the next step runs. my_init then exits with UNEXPECTED_ERROR. The
-traceback is shown with --verbose only. The PID-1 suite injects such an exception
-through probes.py.
+traceback is shown with --verbose only. The PID-1 suite injects such an exception from
+outside (tests/init/test_last_resort.py).
 """
 
 from my_init.messages import DEBUG

@@ -2,19 +2,21 @@
 
 Two processes are PID 1 in turn (handover.py): the first boots (boot.py) and hands
 over; the second, a fresh copy of the same program, waits and shuts down
-(shutdown.py). While it waits it holds this file and its imports only; the shutdown's
-modules load when the stop begins, exit_request.py at the first request.
+(shutdown.py). With --no-handover (or MY_INIT_HANDOVER=0) the first does it all. While
+the copy waits it holds this file and its imports only; the shutdown's modules load
+when the stop begins, exit_request.py at the first request.
 """
 
 import os
 import sys
 import time
 
-from my_init.handover import COMMAND, RUNIT, hand_over, restore, take_over
+from my_init.handover import COMMAND, RUNIT, BrokenHandover, hand_over, open_own_program, resume_supervisor, take_over
 from my_init.last_resort import UNEXPECTED_ERROR, report_unexpected
-from my_init.messages import Log, fill_closed_standard_fds, write_line
+from my_init.messages import DEBUG, Log, fill_closed_standard_fds, write_line
 from my_init.runtime import mark_stopping
-from my_init.signals import EXIT_REQUEST, configure_signals, describe
+from my_init.runtime_setup import use_runtime_directory
+from my_init.signals import configure_signals, describe
 from my_init.supervisor import Supervisor, exit_code
 
 # The handover waits this long after the boot, handling signals as usual: it then takes
@@ -26,58 +28,63 @@ HANDOVER_DELAY = 0.5
 def main(argv=None):
     fill_closed_standard_fds()
     log = Log()
-    resumed = take_over(log)
-    if resumed is not None:
-        running, supervisor = resume(*resumed, log)
-    else:
-        # Only the first PID 1 loads the boot's modules.
-        from my_init.boot import boot_container
-        from my_init.cli import UsageError, parse_args
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        resumed = take_over()
+        copy = resume(*resumed, log) if resumed is not None else None
+    except BrokenHandover as error:
+        # Never a second boot beside the first one's children: stop them and exit.
+        from my_init.broken_handover import take_charge
 
-        try:
-            options = parse_args(sys.argv[1:] if argv is None else argv)
-        except UsageError as error:
-            write_line("my_init: %s" % error)
-            return 2
-        if options is None:
-            return 0
-        running, supervisor = boot_container(options, log)
-    return run_and_shut_down(running, supervisor, log)
+        copy = take_charge(error, argv, log)
+    if copy is not None:
+        running, supervisor = copy
+        return run_and_shut_down(running, supervisor, log)
+    # Only the first PID 1 loads the boot's modules.
+    from my_init.boot import boot_container
+    from my_init.cli import UsageError, parse_args
+
+    try:
+        options = parse_args(argv)
+    except UsageError as error:
+        write_line("my_init: %s" % error)
+        return 2
+    if options is None:
+        return 0
+    # Opened before the boot: the copy is exec'd from this very file.
+    program = open_own_program(log) if options.handover else None
+    running, supervisor = boot_container(options, log)
+    return run_and_shut_down(running, supervisor, log, program)
 
 
 def resume(running, supervisor_state, log):
-    """The copy's start: the first process's log level, signals, supervisor and hooks."""
+    """The copy's start: the first process's log level, signals, supervisor and hooks.
+    Raises BrokenHandover when the supervisor's state is not one of this my_init."""
     log.level = running.log_level
-    supervisor = Supervisor(log, configure_signals())
-    restore(supervisor, supervisor_state)
+    supervisor = resume_supervisor(Supervisor(log, configure_signals()), supervisor_state)
     if running.runtime_ready:
         use_runtime_directory(supervisor, log)
     return running, supervisor
 
 
-def use_runtime_directory(supervisor, log):
-    """/run/my_init is usable: mark the stop there, take exit requests from it."""
-    supervisor.stop_listeners.append(lambda: mark_stopping(log))
-    supervisor.signal_hooks[EXIT_REQUEST] = lambda: take_exit_requests(supervisor, log)
-
-
-def take_exit_requests(supervisor, log):
-    from my_init.exit_request import take_requests  # loaded at the first request only
-
-    return take_requests(supervisor, log)
-
-
-def run_and_shut_down(running, supervisor, log):
-    """Hand over, wait for the end, shut down; returns my_init's exit code."""
+def run_and_shut_down(running, supervisor, log, program=None):
+    """Hand over (PROGRAM: open_own_program's descriptor, None for no handover), wait for
+    the end, shut down; returns my_init's exit code."""
     try:
         if running.code is None:
-            if not running.resumed and runs_on(running, supervisor, HANDOVER_DELAY):
-                hand_over(running, supervisor, log)  # returns only when it cannot
+            if program is not None:
+                if runs_on(running, supervisor, HANDOVER_DELAY):
+                    hand_over(program, running, supervisor, log)  # returns only when it cannot
+                os.close(program)
             running.code = wait_for_end(running, supervisor, log)
     except Exception as error:  # the last resort: PID 1 shuts down properly, whatever it was
         report_unexpected(error, log)
         running.code = UNEXPECTED_ERROR
     mark_stopping(log)
+    if log.level >= DEBUG:
+        # What PID 1 held while it ran, before the shutdown loads its own: the import
+        # budget (ARCHITECTURE.md), for a user to see and the PID-1 suite to check.
+        log.debug("modules held before the shutdown: %s" % " ".join(sorted(sys.modules)))
     try:
         # Loaded when the stop begins: the idle PID 1 does not hold the shutdown's modules.
         from my_init.shutdown import shut_down

@@ -47,24 +47,21 @@ def configure_signals():
     return handled
 
 
-def reset_signals_for_child():
-    """In a forked child before exec: default dispositions (Python itself ignores SIGPIPE
-    and SIGXFSZ, and my_init ignores job control; ignored dispositions survive exec) and
-    an empty mask."""
-    for signum in _signal.valid_signals():
-        if signum in UNCATCHABLE:
-            continue
-        try:
-            _signal.signal(signum, _signal.SIG_DFL)
-        except (OSError, ValueError):
-            pass
+def ignored_signals():
+    """The signals this process ignores: Python's start-up ignores SIGPIPE and SIGXFSZ,
+    my_init job control, and whoever started my_init may have ignored more. An ignored
+    disposition survives exec; a caught one does not."""
+    return [signum for signum in _signal.valid_signals()
+            if signum not in UNCATCHABLE and _signal.getsignal(signum) == _signal.SIG_IGN]
+
+
+def reset_signals_for_child(ignored):
+    """In a forked child before exec: the IGNORED signals (ignored_signals(), taken in
+    the parent) back to their default, and an empty mask: a child starts as after a
+    plain fork and exec from a shell."""
+    for signum in ignored:
+        _signal.signal(signum, _signal.SIG_DFL)
     _signal.pthread_sigmask(_signal.SIG_SETMASK, ())
-
-
-def signals_to_reset():
-    """The signals a child's dispositions go back to default for (posix_spawn's
-    setsigdef): every catchable one, as reset_signals_for_child does after a fork."""
-    return frozenset(_signal.valid_signals()) - UNCATCHABLE
 
 
 def is_own_broken_pipe(info):

@@ -1,4 +1,4 @@
-"""Starting children: fork, clean signal state, optional own process group, exec.
+"""Starting children: fork, optional own process group, clean signal state, exec.
 
 A fork (or exec) that fails for lack of processes or memory (a full pids cgroup,
 RLIMIT_NPROC, a memory limit) is retried with a short backoff, since such a shortage
@@ -9,7 +9,7 @@ import errno
 import os
 import time
 
-from my_init.signals import reset_signals_for_child, signals_to_reset
+from my_init.signals import ignored_signals, reset_signals_for_child
 
 NOT_FOUND = 127
 NOT_EXECUTABLE = 126
@@ -63,34 +63,16 @@ def spawn_patiently(argv, pause, deadline=None, **options):
 
 
 def spawn(argv, own_process_group=False, take_terminal=False):
-    """Start argv (searched on PATH) and return its PID. Raises SpawnError when fork or
-    exec fails, before the caller waits. A child that takes the terminal (asked for,
-    and stdin is one) is forked; every other one is started with posix_spawn."""
-    if not (take_terminal and _is_terminal(0)):
-        return spawn_directly(argv, own_process_group)
-    return fork_and_exec(argv, own_process_group, take_terminal)
+    """Start argv (searched on PATH) and return its PID once it has exec'd. Raises
+    SpawnError when fork or exec fails, before the caller waits.
 
-
-def spawn_directly(argv, own_process_group):
-    """posix_spawnp: the C library starts the child (vfork-like) and execs it at once,
-    with default dispositions, an empty mask and, if asked, its own process group. PID 1
-    is neither copied nor made copy-on-write, so neither it nor the child pays page
-    faults for Python's memory before the exec (milliseconds per child at boot), and an
-    exec failure is the call's own error."""
-    options = {"setsigdef": signals_to_reset(), "setsigmask": ()}
-    if own_process_group:
-        options["setpgroup"] = 0
-    try:
-        return os.posix_spawnp(argv[0], argv, os.environ, **options)
-    except OSError as error:
-        number = error.errno or errno.EINVAL
-        # no process or memory for the child: the same report as a failed fork
-        raise SpawnError(argv[0], number, "fork" if number in SHORTAGES else "exec") from None
-
-
-def fork_and_exec(argv, own_process_group, take_terminal):
-    """fork, then in the child its own group (and the terminal), clean signal state and
-    exec; exec's error comes back through a close-on-exec pipe."""
+    Always fork and exec, never posix_spawn: glibc's posix_spawn leaves its two internal
+    signals (32 and 33) ignored in the child, an ignored disposition survives exec, and
+    Python cannot name them to reset them. A forked child has PID 1's dispositions for
+    them (never ignored), so every child starts as under tini: nothing ignored, nothing
+    blocked (tests/init/test_signals.py)."""
+    # Worked out here, not in the child: the child then runs only a few calls before exec.
+    ignored = ignored_signals()
     try:
         error_read, error_write = os.pipe2(os.O_CLOEXEC)
     except OSError as error:
@@ -108,7 +90,7 @@ def fork_and_exec(argv, own_process_group, take_terminal):
                 os.setpgid(0, 0)
                 if take_terminal:
                     _take_terminal()
-            reset_signals_for_child()
+            reset_signals_for_child(ignored)
             os.execvp(argv[0], argv)
         except OSError as error:
             _report(error_write, error.errno or errno.EINVAL)
@@ -122,19 +104,14 @@ def fork_and_exec(argv, own_process_group, take_terminal):
             os.setpgid(pid, pid)
         except OSError:
             pass
+    # Read to the end: the pipe closes at the child's exec (close-on-exec), or carries
+    # exec's error number.
     with open(error_read, "rb", closefd=True) as pipe:
         report = pipe.read()
     if report:
         os.waitpid(pid, 0)
         raise SpawnError(argv[0], int(report))
     return pid
-
-
-def _is_terminal(fd):
-    try:
-        return os.isatty(fd)
-    except OSError:
-        return False
 
 
 def _take_terminal():

@@ -8,7 +8,6 @@ import os
 import time
 
 from my_init import signals
-from my_init.probes import run_probes
 
 # After SIGKILL a process is gone as soon as the kernel runs it; this only bounds the
 # wait for one stuck in uninterruptible sleep.
@@ -25,11 +24,10 @@ def exit_code(status):
 
 
 class Supervisor:
-    # What a fresh copy of my_init needs to go on supervising, carried by handover.py; the
-    # callables (signal_hooks, stop_listeners) are installed again by main.py.
-    STATE = ("signal_process_group", "watched", "commands", "exited", "foreground",
-             "foreground_is_group", "foreground_rewrites", "stop_signal", "stop_time",
-             "requested_exit")
+    # What the copy of my_init (handover.py) sets up itself: the log, the handled signals,
+    # and the callables main.py installs again. Every other attribute is carried over
+    # (carried_state): a new one goes along without being listed anywhere.
+    NOT_CARRIED = frozenset(("log", "handled", "signal_hooks", "stop_listeners"))
 
     def __init__(self, log, handled, signal_process_group=False):
         self.log = log
@@ -39,8 +37,7 @@ class Supervisor:
         # reaping any number of orphans does not grow these tables.
         self.watched = set()
         # argv of each child start() began, until released: what a child runs, without
-        # reading /proc at the instant it execs (its new argv appears there a moment
-        # after posix_spawn has returned).
+        # reading /proc (a child found again after an unexpected error has only that).
         self.commands = {}
         self.exited = {}
         # The child that receives forwarded signals: the main command, or the startup
@@ -57,6 +54,11 @@ class Supervisor:
         self.signal_hooks = {}
         self.stop_listeners = []  # called once when the stop begins
         self.requested_exit = None  # exit code asked for by my_init_exit / a critical service
+
+    def carried_state(self):
+        """What a fresh copy of my_init needs to go on supervising: every attribute but
+        NOT_CARRIED, as plain data (handover.py marshals it)."""
+        return {name: value for name, value in vars(self).items() if name not in self.NOT_CARRIED}
 
     # -- children ---------------------------------------------------------------
 
@@ -152,7 +154,6 @@ class Supervisor:
             return
         if signals.is_own_broken_pipe(info):
             return
-        run_probes(signum)
         hook = self.signal_hooks.get(signum)
         if hook is not None and hook():
             return

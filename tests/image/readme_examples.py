@@ -1,5 +1,5 @@
 """The documentation's examples, read from the Markdown files themselves (README.md,
-CHANGELOG.md and every .md under docs/: paths.documents()), so that the tested text is the text
+the root's other .md files and every .md under docs/: paths.documents()), so that the tested text is the text
 users read. A fenced block's info string is its language and a marker:
 
     ```sh example=NAME                     run by a test (test_readme_examples.py)

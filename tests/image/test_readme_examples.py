@@ -110,7 +110,7 @@ def test_every_example_is_marked_and_every_marked_example_is_tested():
 
 def test_examples_are_read_from_every_document(tmp_path):
     names = {os.path.relpath(path, ROOT) for path in documents()}
-    assert {"README.md", "CHANGELOG.md", "docs/my_init.md", "docs/building.md",
+    assert {"README.md", "ARCHITECTURE.md", "CHANGELOG.md", "docs/my_init.md", "docs/building.md",
             "docs/benchmark.md", "docs/testing.md"} <= names
     page = tmp_path / "page.md"
     page.write_text("- a list item\n\n  ```sh\n  echo unmarked\n  ```\n\n"

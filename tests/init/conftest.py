@@ -49,14 +49,26 @@ def init(variant, tmp_path):
     run.kill()
 
 
-@pytest.fixture(scope="session")
-def fork_shim(shared_root):
-    """Path of the LD_PRELOAD shim that makes PID 1's forks fail on demand
-    (programs/fail_fork.c), built with gcc; a missing compiler fails the tests using it."""
+def build_shim(shared_root, name):
+    """programs/NAME.c built with gcc into an LD_PRELOAD library; returns its path. A
+    missing compiler fails the tests that use it."""
     if shutil.which("gcc") is None:
-        pytest.fail("gcc is needed to build the fork-failure shim (programs/fail_fork.c)")
-    library = shared_root / "fail_fork.so"
+        pytest.fail("gcc is needed to build the shim programs/%s.c" % name)
+    library = shared_root / (name + ".so")
     subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Werror", "-o", str(library),
-                    os.path.join(PROGRAMS, "fail_fork.c"), "-ldl"], check=True)
+                    os.path.join(PROGRAMS, name + ".c"), "-ldl"], check=True)
     os.chmod(library, 0o755)
     return str(library)
+
+
+@pytest.fixture(scope="session")
+def fork_shim(shared_root):
+    """The LD_PRELOAD shim that makes PID 1's forks fail on demand (programs/fail_fork.c)."""
+    return build_shim(shared_root, "fail_fork")
+
+
+@pytest.fixture(scope="session")
+def fault_shim(shared_root):
+    """The LD_PRELOAD shim that injects faults into PID 1 (programs/pid1_faults.c): an
+    error instead of a signal taken, a corrupt handover state."""
+    return build_shim(shared_root, "pid1_faults")

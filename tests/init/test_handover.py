@@ -1,12 +1,18 @@
 """The handover (init/my_init/handover.py): once booted, my_init execs a fresh copy of
-itself that waits and shuts down. Same PID and command line, the same children; signals
-sent around the exec are kept; the exit code and the shutdown are the same; a handover
-that cannot be done leaves my_init where it was; a MY_INIT_RESUME my_init did not write
-is ignored. (tests/init/test_import_budget.py shows what the copy holds.)"""
+itself that waits and shuts down. Same PID, name and command line, the same children;
+signals sent around the exec are kept; the exit code and the shutdown are the same; the
+state travels in a memfd nobody else sees, never in the environment; a handover that
+cannot be done leaves my_init where it was; a copy that cannot read its state never
+boots again; --no-handover and MY_INIT_HANDOVER=0 turn it off.
+(tests/init/test_import_budget.py shows what the copy holds.)"""
 
+import os
 import signal
 
+import pytest
+
 from pid1 import install_exit_tool, program
+from test_import_budget import modules_held
 
 HANDING_OVER = "--- handing PID 1 over to a fresh "
 NOT_HANDING_OVER = "--- not handing over, staying in this process: "
@@ -117,9 +123,76 @@ def test_a_refused_exec_leaves_my_init_in_its_process(init, fork_shim):
     assert (init.etc / "steps").read_text() == "hook\n"
 
 
-def test_a_resume_variable_given_from_outside_is_ignored(init):
-    command = ["sh", "-c", "echo ${MY_INIT_RESUME-unset}"]
-    assert init.run(args=["--skip-runit"], command=command, env={"MY_INIT_RESUME": "00ff"}) == 0
-    assert init.stderr.count("*** WARNING: MY_INIT_RESUME ignored (") == 1, init.stderr
-    assert "starting afresh\n" in init.stderr
-    assert init.stdout == "unset\n"
+def read_proc(pid, name):
+    with open("/proc/%d/%s" % (pid, name), "rb") as file:
+        return file.read()
+
+
+def test_the_state_is_neither_in_the_environment_nor_left_open(init):
+    init.write("my_init.pre_shutdown.d/10-fds", "#!/bin/sh\nls -l /proc/self/fd/ > /etc/hook-fds\n")
+    init.start(args=["--verbose"], command=IDLE, env=dict(FAST, SOME_VARIABLE="value"))
+    init.wait_for_file("main-up")  # the first process booted; the handover comes 0.5 s later
+    pid = init.init_pid()
+    before = read_proc(pid, "environ")
+    name = read_proc(pid, "comm")
+    init.wait_for_stderr(HANDING_OVER)
+    init.signal(signal.SIGWINCH)  # taken by the copy once it runs, whenever it is sent
+    init.wait_for_stderr("--- passed SIGWINCH to ")
+    # the copy's: the same variables, the same name (an exec through a descriptor would
+    # name it "3"), no descriptor left of the state or of the program
+    after = read_proc(pid, "environ")
+    assert after == before
+    assert b"SOME_VARIABLE=value\0" in after
+    assert read_proc(pid, "comm") == name
+    links = [os.readlink("/proc/%d/fd/%s" % (pid, fd)) for fd in os.listdir("/proc/%d/fd" % pid)]
+    assert not [link for link in links if "memfd:" in link or link.endswith("/my_init")
+                or "python" in link], links
+    init.signal(signal.SIGTERM)
+    assert init.wait() == 0, init.stderr
+    assert "memfd:" not in (init.etc / "hook-fds").read_text()
+
+
+@pytest.mark.parametrize("args, env", [(["--no-handover"], {}), ([], {"MY_INIT_HANDOVER": "0"})],
+                         ids=["option", "variable"])
+def test_the_handover_can_be_turned_off(init, args, env):
+    # the main command runs twice HANDOVER_DELAY, then says so: a handover would be done
+    command = ["sh", "-c", "sleep 1; touch /etc/later; exec sleep 1000"]
+    init.start(args=["--verbose"] + args, command=command, env=dict(FAST, **env))
+    init.wait_for_file("later")
+    init.signal(signal.SIGTERM)
+    assert init.wait() == 128 + signal.SIGTERM, init.stderr
+    assert "handing" not in init.stderr
+    assert "my_init.boot" in modules_held(init.stderr)  # the booting process stayed PID 1
+
+
+def test_the_handover_variable_set_to_1_hands_over(init):
+    start_and_hand_over(init, env={"MY_INIT_HANDOVER": "1"})
+    init.signal(signal.SIGTERM)
+    assert init.wait() == 0, init.stderr
+    assert "my_init.boot" not in modules_held(init.stderr)
+
+
+def test_a_bad_handover_variable_is_one_line(init):
+    assert init.run(command=["true"], env={"MY_INIT_HANDOVER": "yes"}) == 2
+    assert init.stderr == "my_init: MY_INIT_HANDOVER='yes' is not 0 or 1\n"
+
+
+def test_a_copy_that_cannot_read_its_state_stops_and_never_boots_again(init, fault_shim):
+    """The fault shim overwrites the state in the memfd at the exec (CORRUPT_HANDOVER):
+    the copy stops the main command and runit as a normal stop would, runs the hooks,
+    and exits 76."""
+    init.write("my_init.d/10-count", "#!/bin/sh\necho boot >> /etc/boots\n")
+    init.write("service/svc/run", "#!/bin/sh\nexec sleep 1000\n")
+    for kind in ("pre", "post"):
+        init.write("my_init.%s_shutdown.d/10-hook" % kind, "#!/bin/sh\necho %s >> /etc/steps\n" % kind)
+    init.start(command=IDLE, env=dict(FAST, CORRUPT_HANDOVER="1"), preload=fault_shim)
+    assert init.wait() == 76, init.stderr
+    assert init.stderr.count("*** cannot read the state of the handover (") == 1, init.stderr
+    assert "): not booting again\n" in init.stderr
+    assert (init.etc / "boots").read_text() == "boot\n"
+    assert init.stderr.count("*** Running sh -c") == 1, init.stderr
+    assert init.stderr.count("*** Booting runit daemon") == 1, init.stderr
+    # the main command got SIGTERM first, as on `docker stop`
+    assert (init.etc / "main-stopped").read_text() == "stopped\n", init.stderr
+    assert "*** Shutting down runit daemon" in init.stderr
+    assert (init.etc / "steps").read_text() == "pre\npost\n"

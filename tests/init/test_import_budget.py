@@ -1,18 +1,18 @@
 """The import budget of PID 1: the modules my_init holds while idle are the listed ones,
 and none of the modules that would weigh on PID 1 for the container's whole life.
 
-my_init writes the names in its sys.modules when it takes a signal and
-MY_INIT_TEST_MODULES=PATH is set (init/my_init/probes.py); the test sends SIGWINCH once
-PID 1 is idle: in runit mode with a service up, and in one-shot mode with the main
-command running (it ignores the forwarded SIGWINCH, as `sleep` does by default). By then
-the first process, which booted, has handed PID 1 over to a fresh copy of my_init
-(init/my_init/handover.py): the budget is that copy's.
+With --verbose my_init logs the names in its sys.modules when the shutdown begins,
+before loading the shutdown's own (`--- modules held before the shutdown: ...`,
+init/my_init/main.py): what it held while it ran. The test sends SIGWINCH once PID 1 is
+idle (passed on, and ignored by `sleep` by default: taking a signal must load nothing),
+then SIGTERM: in runit mode with a service up, and in one-shot mode with the main command
+running. By then the first process, which booted, has handed PID 1 over to a fresh copy
+of my_init (init/my_init/handover.py): the budget is that copy's.
 
 This file is the one home of the rule; the code that keeps to it (parsing by hand,
 _signal, work done in a child) points here.
 """
 
-import os
 import signal
 import subprocess
 
@@ -32,7 +32,7 @@ FORBIDDEN = frozenset(("re", "json", "signal", "argparse", "logging", "inspect",
 # exit_request.py at the first request, spawn.py at the first child the copy starts.
 OWN_MODULES = frozenset((
     "my_init", "my_init.handover", "my_init.last_resort", "my_init.leave", "my_init.main",
-    "my_init.messages", "my_init.probes", "my_init.runtime", "my_init.signals",
+    "my_init.messages", "my_init.runtime", "my_init.runtime_setup", "my_init.signals",
     "my_init.supervisor"))
 
 # Every other module PID 1 may hold: what my_init imports from the standard library
@@ -49,7 +49,7 @@ STANDARD_MODULES = frozenset((
     "encodings.latin_1", "encodings.utf_8", "errno", "genericpath", "io", "marshal", "os",
     "os.path", "posix", "posixpath", "stat", "sys", "time", "types", "zipimport"))
 
-LISTING = "idle-modules"  # in the sandbox's /etc
+MODULES_LINE = "--- modules held before the shutdown: "
 SERVICE = "#!/bin/sh\ntouch /etc/service-up\nexec sleep 1000\n"
 MAIN_COMMAND = ["sh", "-c", "touch /etc/main-up; exec sleep 1000"]
 MODES = {
@@ -62,19 +62,25 @@ MODES = {
 LISTER = "import sys\nsys.stdout.write(''.join(name + '\\n' for name in sorted(sys.modules)))\n"
 
 
+def modules_held(stderr):
+    """The names of the one modules line my_init logged (fails when there is none or more)."""
+    lines = [line for line in stderr.split("\n") if line.startswith(MODULES_LINE)]
+    assert len(lines) == 1, stderr
+    return set(lines[0][len(MODULES_LINE):].split())
+
+
 def idle_modules(init, args, command, exit_code):
     init.write("service/idle/run", SERVICE)
-    init.start(args=["--verbose"] + args, command=command,
-               env={"MY_INIT_TEST_MODULES": "/etc/" + LISTING})
+    init.start(args=["--verbose"] + args, command=command)
     init.wait_for_file("service-up")
     if command:
         init.wait_for_file("main-up")
     init.wait_for_stderr("--- handing PID 1 over")  # then SIGWINCH reaches the copy
     init.signal(signal.SIGWINCH)
-    listing = init.wait_for_file(LISTING)
+    init.wait_for_stderr("--- passed SIGWINCH to " if command else "--- SIGWINCH: no main command")
     init.signal(signal.SIGTERM)
     assert init.wait() == exit_code, init.stderr
-    return set(listing.read_text().split())
+    return modules_held(init.stderr)
 
 
 def interpreter_start_up(variant, tmp_path):
@@ -104,37 +110,30 @@ def test_idle_pid1_holds_only_the_listed_modules(init, tmp_path, mode):
     assert not beyond, "PID 1 holds modules outside the budget: %s" % ", ".join(beyond)
 
 
-def test_the_booting_process_holds_no_forbidden_module(init, tmp_path, fork_shim):
-    """The first process, which boots, stays PID 1 when the handover cannot be done (or
-    the main command ends first): it too keeps out of FORBIDDEN. The fork shim refuses
-    its exec while /etc/no-fork exists (programs/fail_fork.c)."""
+def test_the_booting_process_holds_no_forbidden_module(init, tmp_path):
+    """The first process, which boots, stays PID 1 when the handover is turned off, cannot
+    be done or the main command ends first: it too keeps out of FORBIDDEN."""
     init.write("service/idle/run", SERVICE)
-    command = ["sh", "-c", "trap 'rm /etc/no-fork' USR1; touch /etc/no-fork /etc/main-up; "
-               "while :; do sleep 0.05; done"]
-    init.start(args=["--verbose", "--map-exit-code", "143:0", "--rewrite-signal", "HUP:TERM"],
-               command=command, preload=fork_shim,
-               env={"MY_INIT_TEST_MODULES": "/etc/" + LISTING, "FAIL_FORK_WHILE": "/etc/no-fork"})
+    init.start(args=["--verbose", "--no-handover", "--map-exit-code", "143:0",
+                     "--rewrite-signal", "HUP:TERM"], command=MAIN_COMMAND)
     init.wait_for_file("service-up")
-    init.wait_for_stderr("--- not handing over, staying in this process: ")
-    init.signal(signal.SIGUSR1)  # passed on: the main command allows forks again
-    init.watch(lambda: not (init.etc / "no-fork").exists(), 10, "/etc/no-fork to go")
+    init.wait_for_file("main-up")
     init.signal(signal.SIGWINCH)
-    held = set(init.wait_for_file(LISTING).read_text().split())
+    init.wait_for_stderr("--- passed SIGWINCH to ")
     init.signal(signal.SIGTERM)
     assert init.wait() == 0, init.stderr
+    held = modules_held(init.stderr)
     assert {"my_init.boot", "my_init.cli", "my_init.environment", "my_init.rewrite"} <= held
     start_up = interpreter_start_up(init.variant, tmp_path)
     forbidden = sorted(FORBIDDEN & (held - start_up))
     assert not forbidden, "the booting PID 1 holds %s" % ", ".join(forbidden)
 
 
-def test_the_listing_is_written_only_on_request(init):
-    """Without the variable nothing is written: the probe costs nothing unused."""
+def test_the_modules_are_logged_only_with_verbose(init):
     init.write("service/idle/run", SERVICE)
-    init.start(args=["--verbose"])
+    init.start()
     init.wait_for_file("service-up")
-    init.signal(signal.SIGWINCH)
     init.signal(signal.SIGTERM)
     assert init.wait() == 0, init.stderr
-    assert "--- SIGWINCH: no main command to pass it to\n" in init.stderr  # it was taken
-    assert not any(name.startswith(LISTING) for name in os.listdir(init.etc))
+    assert "*** Shutting down runit daemon" in init.stderr  # the shutdown ran
+    assert "modules held" not in init.stderr

@@ -62,7 +62,7 @@ def test_exit_code_is_mapped(init, args, command, expected):
     (["--rewrite-signal"], "option --rewrite-signal needs a value"),
     (["--map-exit-code", "300:0"], "--map-exit-code '300:0': 300 is not an exit code (0-255)"),
     (["--map-exit-code", "1:x"], "--map-exit-code '1:x': x is not an exit code (0-255)"),
-    (["--wait-for-services", "soon"], "--wait-for-services='soon' is not a number of seconds"),
+    (["--wait-for-services", "soon"], "--wait-for-services 'soon': not a number of seconds"),
 ])
 def test_bad_value_is_one_line_naming_the_option_and_exit_2(init, args, message):
     assert init.run(args=args, command=["true"]) == 2

@@ -58,10 +58,10 @@ def test_repeatable_values_collect():
     (["-v=1"], "option -v takes no value"),
     (["--wait-for-services"], "option --wait-for-services needs a value"),
     (["--rewrite-signal", "--", "sh"], "option --rewrite-signal needs a value"),
-    (["--wait-for-services", "soon"], "--wait-for-services='soon' is not a number of seconds"),
-    (["--wait-for-services=-1"], "--wait-for-services='-1' is not a number of seconds"),
-    (["--wait-for-services=nan"], "--wait-for-services='nan' is not a number of seconds"),
-    (["--wait-for-services=inf"], "--wait-for-services='inf' is not a number of seconds"),
+    (["--wait-for-services", "soon"], "--wait-for-services 'soon': not a number of seconds"),
+    (["--wait-for-services=-1"], "--wait-for-services '-1': not a number of seconds"),
+    (["--wait-for-services=nan"], "--wait-for-services 'nan': not a number of seconds"),
+    (["--wait-for-services=inf"], "--wait-for-services 'inf': not a number of seconds"),
     (["--rewrite-signal", "TERM"], "--rewrite-signal 'TERM': expected FROM:TO"),
     (["--rewrite-signal", "TERM:BOGUS"], "--rewrite-signal 'TERM:BOGUS': unknown signal BOGUS"),
     (["--rewrite-signal", "KILL:TERM"], "--rewrite-signal 'KILL:TERM': KILL cannot be caught"),
@@ -98,3 +98,21 @@ def test_the_help_shows_the_default_timeouts(capsys):
     for _, name, default in TIMEOUT_DEFAULTS:
         line = next(line for line in shown.split("\n") if line.strip().startswith(name))
         assert line.endswith("(%g)" % default), line
+
+
+@pytest.mark.parametrize("argv, environ, handover", [
+    ([], {}, True),
+    ([], {"MY_INIT_HANDOVER": ""}, True),
+    ([], {"MY_INIT_HANDOVER": "1"}, True),
+    ([], {"MY_INIT_HANDOVER": "0"}, False),
+    (["--no-handover"], {}, False),
+    (["--no-handover"], {"MY_INIT_HANDOVER": "1"}, False),  # either one turns it off
+])
+def test_the_handover_switch(argv, environ, handover):
+    assert parse(*argv, "true", environ=environ).handover is handover
+
+
+@pytest.mark.parametrize("raw", ["2", "yes", "off", " 0"])
+def test_a_bad_handover_switch_names_its_variable(raw):
+    with pytest.raises(UsageError, match="^%s$" % re.escape("MY_INIT_HANDOVER=%r is not 0 or 1" % raw)):
+        parse("true", environ={"MY_INIT_HANDOVER": raw})

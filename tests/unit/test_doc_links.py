@@ -1,4 +1,4 @@
-"""Every relative link in the documentation (README.md, CHANGELOG.md, docs/**/*.md) leads
+"""Every relative link in the documentation (README.md, the root's other *.md, docs/**/*.md) leads
 to a file of the repository, and every #anchor to a heading of the Markdown file it names,
 as GitHub renders it. Links with a scheme (https:, mailto:) are not followed (no network).
 Code (fenced blocks and `spans`) is not Markdown, so links in it are not links."""
@@ -79,7 +79,7 @@ def test_relative_links_and_anchors_resolve(path):
 
 def test_the_documentation_is_all_read():
     names = {os.path.relpath(path, ROOT) for path in documents()}
-    assert {"README.md", "CHANGELOG.md", "docs/my_init.md", "docs/building.md",
+    assert {"README.md", "ARCHITECTURE.md", "CHANGELOG.md", "docs/my_init.md", "docs/building.md",
             "docs/benchmark.md", "docs/testing.md"} <= names
 
 

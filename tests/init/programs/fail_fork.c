@@ -1,5 +1,5 @@
-/* LD_PRELOAD shim for the PID-1 suite: makes fork() fail in PID 1, on demand, and
- * posix_spawn()/posix_spawnp(), which my_init starts most children with.
+/* LD_PRELOAD shim for the PID-1 suite: makes fork() fail in PID 1, on demand (my_init
+ * starts every child with fork and exec: init/my_init/spawn.py).
  *
  * FAIL_FORK_WHILE=PATH: while the file PATH exists, every fork() of PID 1 fails with
  * EAGAIN (what a full pids cgroup or RLIMIT_NPROC gives), or with the errno number
@@ -8,7 +8,7 @@
  * children run without it. A test creates and removes PATH (from inside the sandbox)
  * to choose the moment forks fail. Built by the suite: gcc -shared -fPIC.
  *
- * PID 1's own execve (my_init handing over to a fresh copy of itself, handover.py) fails
+ * PID 1's own fexecve (my_init handing over to a fresh copy of itself, handover.py) fails
  * the same way while PATH exists; otherwise the copy gets both variables back, so the
  * shim stays loaded in PID 1 across the handover.
  */
@@ -16,7 +16,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,37 +60,6 @@ pid_t fork(void)
     return real_fork();
 }
 
-/* posix_spawn and posix_spawnp report a failed clone (a full pids cgroup) as their
- * return value; both go through spawn_or_fail with the real function's name. */
-typedef int (*spawn_function)(pid_t *, const char *, const posix_spawn_file_actions_t *,
-                              const posix_spawnattr_t *, char *const[], char *const[]);
-
-static int spawn_or_fail(const char *name, spawn_function *real, pid_t *pid, const char *path,
-                         const posix_spawn_file_actions_t *actions, const posix_spawnattr_t *attr,
-                         char *const argv[], char *const envp[])
-{
-    int error = flag_path != NULL ? injected_errno() : 0;
-    if (error != 0)
-        return error;
-    if (*real == NULL)
-        *real = (spawn_function)dlsym(RTLD_NEXT, name);
-    return (*real)(pid, path, actions, attr, argv, envp);
-}
-
-int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
-                const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
-{
-    static spawn_function real_spawn;
-    return spawn_or_fail("posix_spawn", &real_spawn, pid, path, actions, attr, argv, envp);
-}
-
-int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
-                 const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
-{
-    static spawn_function real_spawnp;
-    return spawn_or_fail("posix_spawnp", &real_spawnp, pid, file, actions, attr, argv, envp);
-}
-
 /* The environment of PID 1's own exec with the shim's two variables added. */
 static char **with_shim(char *const envp[])
 {
@@ -108,13 +76,14 @@ static char **with_shim(char *const envp[])
     return extended;
 }
 
-int execve(const char *path, char *const argv[], char *const envp[])
+/* my_init execs its copy through a descriptor of its own program (fexecve). */
+int fexecve(int fd, char *const argv[], char *const envp[])
 {
-    static int (*real_execve)(const char *, char *const[], char *const[]);
-    if (real_execve == NULL)
-        real_execve = (int (*)(const char *, char *const[], char *const[]))dlsym(RTLD_NEXT, "execve");
+    static int (*real_fexecve)(int, char *const[], char *const[]);
+    if (real_fexecve == NULL)
+        real_fexecve = (int (*)(int, char *const[], char *const[]))dlsym(RTLD_NEXT, "fexecve");
     if (flag_path == NULL || getpid() != 1)
-        return real_execve(path, argv, envp);
+        return real_fexecve(fd, argv, envp);
     int error = injected_errno();
     if (error != 0) {
         errno = error;
@@ -125,5 +94,5 @@ int execve(const char *path, char *const argv[], char *const envp[])
         errno = ENOMEM;
         return -1;
     }
-    return real_execve(path, argv, extended);
+    return real_fexecve(fd, argv, extended);
 }
