@@ -7,8 +7,10 @@ each): "interpreted" (PYTHONPATH=init python3 -m my_init) and "compiled"
 """
 
 import os
+import pathlib
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 
@@ -17,20 +19,28 @@ from pid1 import PROGRAMS, VARIANTS, InitRun, Variant
 
 
 @pytest.fixture(scope="session")
-def shared_root(tmp_path_factory):
-    """A world-readable copy of the init sources, the compiled dist and the test programs."""
-    root = tmp_path_factory.mktemp("init-variants")
+def shared_root():
+    """A world-readable copy of the init sources, the compiled dist and the test programs,
+    in a directory of its own under the system's temporary directory: not under pytest's
+    base directory, which every pytest session starting on the machine makes 0700 again
+    (and `nobody` could then no longer reach the copy)."""
+    root = pathlib.Path(tempfile.mkdtemp(prefix="my_init-variants-"))
     os.chmod(root, 0o755)
     shutil.copytree(os.path.join(ROOT, "init"), root / "src")
     if os.path.isfile(os.path.join(DIST, "my_init")):
         shutil.copytree(DIST, root / "dist", symlinks=True)
-    for directory, _, _ in os.walk(root):
+    for directory, _, files in os.walk(root):
         os.chmod(directory, 0o755)
+        for name in files:
+            path = os.path.join(directory, name)
+            if not os.path.islink(path):
+                os.chmod(path, os.stat(path).st_mode | 0o444)
     parent = str(root)
     while parent != "/":
         parent = os.path.dirname(parent)
         os.chmod(parent, os.stat(parent).st_mode | 0o011)  # let `nobody` traverse to it
-    return root
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(params=VARIANTS)
