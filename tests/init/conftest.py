@@ -15,7 +15,7 @@ import tempfile
 import pytest
 
 from paths import DIST, ROOT
-from pid1 import PROGRAMS, VARIANTS, InitRun, Variant
+from pid1 import PROGRAMS, VARIANTS, FaultShim, InitRun, Variant
 
 
 @pytest.fixture(scope="session")
@@ -59,14 +59,56 @@ def init(variant, tmp_path):
     run.kill()
 
 
+# The functions programs/fail_fork.c replaces; the test-only static build routes them to it.
+WRAPPED_FUNCTIONS = ("fork", "posix_spawn", "posix_spawnp", "execve", "prctl")
+
+
 @pytest.fixture(scope="session")
 def fork_shim(shared_root):
-    """Path of the LD_PRELOAD shim that makes PID 1's forks fail on demand
-    (programs/fail_fork.c), built with gcc; a missing compiler fails the tests using it."""
+    """The fault shim (programs/fail_fork.c: forks, spawns and PID 1's exec fail while a
+    file exists; prctl fails with FAIL_PRCTL=1), injected from outside the production init:
+    the interpreted variant's python preloads it; a static compiled variant, which loads no
+    library, runs as a test-only build of the same sources with the shim linked in. Missing
+    compilers or the static CPython (make init) fail the tests that use it."""
     if shutil.which("gcc") is None:
         pytest.fail("gcc is needed to build the fork-failure shim (programs/fail_fork.c)")
+    source = os.path.join(PROGRAMS, "fail_fork.c")
     library = shared_root / "fail_fork.so"
-    subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Werror", "-o", str(library),
-                    os.path.join(PROGRAMS, "fail_fork.c"), "-ldl"], check=True)
+    subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Werror", "-o", str(library), source, "-ldl"],
+                   check=True)
     os.chmod(library, 0o755)
-    return str(library)
+    dist_program = shared_root / "dist" / "my_init"
+    if not dist_program.exists() or not is_static_program(dist_program):
+        return FaultShim(str(library))
+    return FaultShim(str(library), build_with_shim(shared_root, source))
+
+
+def is_static_program(path):
+    headers = subprocess.run(["readelf", "-l", str(path)], capture_output=True, text=True, check=True).stdout
+    return "Requesting program interpreter" not in headers
+
+
+def build_with_shim(shared_root, source):
+    """The test-only static build: build/build.sh with the static CPython `make init` used
+    (STATIC_PYTHON, default build/out/static-python), the shim's object on the link line and
+    -Wl,--wrap for each function it replaces. Returns the directory holding its my_init."""
+    static_python = os.path.join(os.environ.get("STATIC_PYTHON") or os.path.join(ROOT, "build", "out", "static-python"),
+                                 "bin", "python3")
+    if not os.path.exists(static_python):
+        pytest.fail("the static CPython %s is missing: `make init` builds it" % static_python)
+    if shutil.which("musl-gcc") is None:
+        pytest.fail("musl-gcc is needed to link the fault shim into the static test build (musl-tools)")
+    shim_object = shared_root / "fail_fork.o"
+    subprocess.run(["musl-gcc", "-c", "-O2", "-Wall", "-Werror", "-DWRAPPED", "-o", str(shim_object), source],
+                   check=True)
+    wraps = ",".join("--wrap=" + name for name in WRAPPED_FUNCTIONS)
+    output = shared_root / "fault-build"
+    environment = dict(os.environ, PYTHON=static_python, LDFLAGS="%s -Wl,%s" % (shim_object, wraps),
+                       BUILD_WORK=os.path.join(ROOT, "build", "out", "fault-build"))
+    result = subprocess.run(["bash", os.path.join(ROOT, "build", "build.sh"), str(output)], env=environment,
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        pytest.fail("the test-only build with the fault shim failed:\n%s%s" % (result.stdout[-3000:], result.stderr[-3000:]))
+    for directory, _, _files in os.walk(output):
+        os.chmod(directory, 0o755)
+    return str(output)
