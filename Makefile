@@ -24,15 +24,15 @@ BENCH_CONTAINERS ?= 10
 TEST_PY  := $(VENV)/bin/python
 PYTEST   := $(VENV)/bin/pytest
 
-.PHONY: all help build-host test-host init build test test-init lint venv bench bench-image base tag_latest release clean
+.PHONY: all help build-host test-host init init-arm64 build test test-init test-arm64 lint venv bench bench-image base tag_latest release clean
 
 ## all: the default goal, `make build`
 all: build
 
 ## help: list the targets, each with what it does
 help:
-	@awk '/^## [A-Za-z_-]+: / { name = $$2; sub(/:$$/, "", name); sub(/^## [^:]*: /, ""); said[name] = $$0; next } \
-	  /^[A-Za-z_-]+:([^=]|$$)/ { name = $$1; sub(/:.*/, "", name); if (name in said) printf "  %-12s %s\n", name, said[name] }' \
+	@awk '/^## [A-Za-z0-9_-]+: / { name = $$2; sub(/:$$/, "", name); sub(/^## [^:]*: /, ""); said[name] = $$0; next } \
+	  /^[A-Za-z0-9_-]+:([^=]|$$)/ { name = $$1; sub(/:.*/, "", name); if (name in said) printf "  %-12s %s\n", name, said[name] }' \
 	  $(firstword $(MAKEFILE_LIST))
 
 ## build-host: make this machine ready for `make build` (a Docker engine; the local base when BASE_IMAGE or BUILDER_BASE is it)
@@ -55,6 +55,15 @@ venv: $(VENV)/.installed
 init:
 	bash build/static-python.sh $(STATIC_PYTHON)
 	PYTHON=$(STATIC_PYTHON)/bin/python3 bash build/build.sh dist/my_init
+
+## init-arm64: the static my_init for arm64 in dist/arm64/my_init, built under emulation (root; qemu-user-static; slow)
+init-arm64:
+	PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) bash tools/build-init-arch.sh arm64 dist/arm64/my_init
+
+## test-arm64: the PID-1 smoke cases (exit code, signals, orphans, stop) on dist/arm64/my_init, emulated
+test-arm64: venv
+	MY_INIT_DIST=dist/arm64/my_init $(PYTEST) -k compiled tests/init/test_exit_status.py \
+	  tests/init/test_signals.py tests/init/test_zombies.py tests/init/test_quiet_stop.py
 
 ## build: build the builder image, then the image, streaming progress (after build-host)
 ##   (TAG=... names the image's tag; BUILDER_IMAGE=... reuses a builder; see tools/build-image.sh)

@@ -3,10 +3,11 @@
 # musl-tools: musl-gcc (build/static-python.sh); apt-get fetches the sources itself
 # (build/debian-source.sh, with debian-archive-keyring); python3 and python3-venv: the pip
 # that installs the pinned Nuitka (the static CPython has no ssl: build/pinned-venv.sh);
-# gcc, make, patch, binutils (readelf, strip), patchelf: the builds and Nuitka.
+# gcc, make, patch, binutils (readelf, strip), patchelf, file: the builds and Nuitka (which
+# stops when the `file` tool is missing).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends musl-tools gcc libc6-dev make patch binutils patchelf \
-    python3 python3-venv ca-certificates debian-archive-keyring xz-utils >/dev/null
+    python3 python3-venv ca-certificates debian-archive-keyring xz-utils file >/dev/null
 rm -rf /var/lib/apt/lists/*
