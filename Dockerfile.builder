@@ -1,45 +1,53 @@
-# Builder: compiles my_init/setuser with Nuitka and provides runit's tools, on the same
-# distribution as the image (the dist must match the image's glibc). Build it with
-# tools/build-image.sh, which prepares the context (including pip-ca.crt: the optional
-# extra CA bundle, empty when none). The tagged image holds only /out:
-#   /out/my_init/   the standalone dist (my_init, setuser, libraries)
+# Builder: the static my_init (and setuser) for every base, and, per base, runit's tools
+# and the services' C helpers. Build it with tools/build-image.sh, which prepares the
+# context (including pip-ca.crt: the optional extra CA bundle, empty when none). The
+# tagged image holds only /out:
+#   /out/my_init/   my_init, one static executable (no ELF interpreter, no shared library:
+#                   the same bytes on every base), and setuser, a link to it
 #   /out/runit/     runsvdir runsv sv svlogd chpst
 #   /out/services/  each service's C helper libraries (NAME/FILE.so from image/services/NAME/FILE.c)
-# Works with the legacy builder (no BuildKit features). BASE_IMAGE, RUNIT_URL and
-# RUNIT_SHA256 have no defaults here: tools/build-image.sh passes defaults.env's.
+# Works with the legacy builder (no BuildKit features). BUILDER_BASE, BASE_IMAGE, RUNIT_URL
+# and RUNIT_SHA256 have no defaults here: tools/build-image.sh passes defaults.env's.
+ARG BUILDER_BASE
 ARG BASE_IMAGE
 
+# The init, on Debian whatever the image's base: CPython and libffi from Debian's sources
+# (checksums pinned in defaults.env) built static with musl, then Nuitka (build/build.sh).
+# Nothing here depends on BASE_IMAGE, so every base's build shares these layers.
+FROM ${BUILDER_BASE} AS init
+COPY builder/init-deps.sh /tmp/builder/builder/init-deps.sh
+RUN bash /tmp/builder/builder/init-deps.sh
+COPY defaults.env /src/defaults.env
+COPY build/common.sh build/debian-source.sh build/static-python.sh /src/build/
+COPY build/static/ /src/build/static/
+RUN bash /src/build/static-python.sh /opt/static-python/python && rm -rf /opt/static-python/sources
+COPY build/ /src/build/
+COPY init/ /src/init/
+# The CA bundle (possibly empty) is only ever in this stage, never in the tagged image.
+COPY pip-ca.crt /tmp/builder/pip-ca.crt
+ARG PIP_INDEX_URL=
+WORKDIR /src
+RUN if [ -s /tmp/builder/pip-ca.crt ]; then export PIP_CA_BUNDLE=/tmp/builder/pip-ca.crt; fi \
+    && PYTHON=/opt/static-python/python/bin/python3 BUILD_WORK=/tmp/nuitka PIP_NO_CACHE_DIR=1 \
+       bash build/build.sh /out/my_init \
+    && rm -rf /tmp/nuitka
+
+# runit and the services' helpers, on the image's base (its C library).
 FROM ${BASE_IMAGE} AS compile
 COPY image/lib/ /tmp/builder/image/lib/
-COPY builder/ /tmp/builder/builder/
+COPY builder/deps.sh builder/runit.sh builder/service-libs.sh /tmp/builder/builder/
 RUN bash /tmp/builder/builder/deps.sh
 
 ARG RUNIT_FROM=auto
 ARG RUNIT_URL
 ARG RUNIT_SHA256
-# The CA bundle (possibly empty) is only ever in this stage, never in the tagged image.
 COPY pip-ca.crt /tmp/builder/pip-ca.crt
 RUN RUNIT_CA_BUNDLE=/tmp/builder/pip-ca.crt bash /tmp/builder/builder/runit.sh /out/runit
 
-# The Python build.sh compiles with: the distribution's where it ships a static libpython
-# (Debian), else CPython of the same minor version built static from pinned, checksummed
-# sources (EL; builder/build-python.sh says why). Before the sources: cached.
-ARG BUILD_PYTHON_FROM=auto
-RUN BUILD_PYTHON_FROM=$BUILD_PYTHON_FROM CPYTHON_CA_BUNDLE=/tmp/builder/pip-ca.crt \
-    bash /tmp/builder/builder/build-python.sh /opt/build-python /tmp/builder/build-python
-
-COPY init/ /src/init/
-COPY build/ /src/build/
-ARG PIP_INDEX_URL=
-WORKDIR /src
-RUN if [ -s /tmp/builder/pip-ca.crt ]; then export PIP_CA_BUNDLE=/tmp/builder/pip-ca.crt; fi \
-    && PYTHON=$(cat /tmp/builder/build-python) BUILD_WORK=/tmp/nuitka PIP_NO_CACHE_DIR=1 \
-       bash build/build.sh /out/my_init \
-    && rm -rf /tmp/nuitka
-
-# Last, so that editing a service's C source does not rebuild my_init.
+# Last, so that editing a service's C source does not rebuild runit.
 COPY image/services/ /tmp/builder/services/
 RUN bash /tmp/builder/builder/service-libs.sh /tmp/builder/services /out/services
 
 FROM scratch
+COPY --from=init /out /out
 COPY --from=compile /out /out

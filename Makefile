@@ -6,9 +6,13 @@ include defaults.env
 NAME        ?= baseimage-centos
 VERSION     ?= $(shell cat VERSION)
 BASE_IMAGE  ?= $(DEFAULT_BASE_IMAGE)
+# The Debian 12 image the builder builds the static init on (the same for every BASE_IMAGE).
+BUILDER_BASE ?= $(DEFAULT_BUILDER_BASE)
 # The Debian base `make base` produces for machines without a registry.
 LOCAL_BASE  ?= $(DEFAULT_LOCAL_BASE)
 PYTHON      ?= python3
+# The static CPython `make init` compiles with (build/static-python.sh; kept between builds).
+STATIC_PYTHON ?= build/out/static-python
 VENV        ?= .venv
 # Extra CA bundle / index for networks behind a TLS proxy (optional, never baked into an image).
 PIP_CA_BUNDLE ?=
@@ -20,24 +24,24 @@ BENCH_CONTAINERS ?= 10
 TEST_PY  := $(VENV)/bin/python
 PYTEST   := $(VENV)/bin/pytest
 
-.PHONY: all help build-host test-host init build test test-init lint venv bench bench-image base tag_latest release clean
+.PHONY: all help build-host test-host init init-arm64 build test test-init test-arm64 lint venv bench bench-image base tag_latest release clean
 
 ## all: the default goal, `make build`
 all: build
 
 ## help: list the targets, each with what it does
 help:
-	@awk '/^## [A-Za-z_-]+: / { name = $$2; sub(/:$$/, "", name); sub(/^## [^:]*: /, ""); said[name] = $$0; next } \
-	  /^[A-Za-z_-]+:([^=]|$$)/ { name = $$1; sub(/:.*/, "", name); if (name in said) printf "  %-12s %s\n", name, said[name] }' \
+	@awk '/^## [A-Za-z0-9_-]+: / { name = $$2; sub(/:$$/, "", name); sub(/^## [^:]*: /, ""); said[name] = $$0; next } \
+	  /^[A-Za-z0-9_-]+:([^=]|$$)/ { name = $$1; sub(/:.*/, "", name); if (name in said) printf "  %-12s %s\n", name, said[name] }' \
 	  $(firstword $(MAKEFILE_LIST))
 
-## build-host: make this machine ready for `make build` (a Docker engine; the local base when BASE_IMAGE is it)
+## build-host: make this machine ready for `make build` (a Docker engine; the local base when BASE_IMAGE or BUILDER_BASE is it)
 build-host:
-	BASE_IMAGE=$(BASE_IMAGE) LOCAL_BASE=$(LOCAL_BASE) bash tools/setup-host.sh build
+	BASE_IMAGE=$(BASE_IMAGE) BUILDER_BASE=$(BUILDER_BASE) LOCAL_BASE=$(LOCAL_BASE) bash tools/setup-host.sh build
 
 ## test-host: make this machine ready for `make test` (build-host, plus the Debian packages the tests use, and Podman)
 test-host:
-	BASE_IMAGE=$(BASE_IMAGE) LOCAL_BASE=$(LOCAL_BASE) bash tools/setup-host.sh test
+	BASE_IMAGE=$(BASE_IMAGE) BUILDER_BASE=$(BUILDER_BASE) LOCAL_BASE=$(LOCAL_BASE) bash tools/setup-host.sh test
 
 $(VENV)/.installed: tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,14 +51,24 @@ $(VENV)/.installed: tests/requirements.txt
 ## venv: the test tools (pytest, shellcheck, hadolint, ...) in VENV, from tests/requirements.txt
 venv: $(VENV)/.installed
 
-## init: compile my_init and setuser with Nuitka into dist/my_init/
+## init: my_init and setuser as one static executable in dist/my_init/ (a static CPython built with musl, then Nuitka)
 init:
-	bash build/build.sh dist/my_init
+	bash build/static-python.sh $(STATIC_PYTHON)
+	PYTHON=$(STATIC_PYTHON)/bin/python3 bash build/build.sh dist/my_init
+
+## init-arm64: the static my_init for arm64 in dist/arm64/my_init, built under emulation (root; qemu-user-static; slow)
+init-arm64:
+	PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) bash tools/build-init-arch.sh arm64 dist/arm64/my_init
+
+## test-arm64: the PID-1 smoke cases (exit code, signals, orphans, stop) on dist/arm64/my_init, emulated
+test-arm64: venv
+	MY_INIT_DIST=dist/arm64/my_init $(PYTEST) -k compiled tests/init/test_exit_status.py \
+	  tests/init/test_signals.py tests/init/test_zombies.py tests/init/test_quiet_stop.py
 
 ## build: build the builder image, then the image, streaming progress (after build-host)
 ##   (TAG=... names the image's tag; BUILDER_IMAGE=... reuses a builder; see tools/build-image.sh)
 build: build-host
-	NAME=$(NAME) VERSION=$(VERSION) BASE_IMAGE=$(BASE_IMAGE) \
+	NAME=$(NAME) VERSION=$(VERSION) BASE_IMAGE=$(BASE_IMAGE) BUILDER_BASE=$(BUILDER_BASE) \
 	  PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) PIP_INDEX_URL=$(PIP_INDEX_URL) \
 	  bash tools/build-image.sh
 

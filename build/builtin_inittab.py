@@ -25,7 +25,7 @@ import sys
 import sysconfig
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also when run by runpy
-from stdlib_excludes import import_closure, imported_names
+from stdlib_excludes import import_closure, imported_names, without_fallbacks
 
 ENTRY = re.compile(r'\{\s*"([A-Za-z0-9_.]+)"\s*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}')
 
@@ -88,7 +88,7 @@ def main(argv=None):
         print("builtin_inittab: %s" % error, file=sys.stderr)
         return 1
     built_in = set(sys.builtin_module_names)
-    needed = import_closure(imported_names(source_dirs), source_dirs) & built_in
+    needed = import_closure(without_fallbacks(imported_names(source_dirs)), source_dirs) & built_in
     entries = kept_entries(all_entries, fixed_names, needed)
     missing = needed - {name for name, _init in entries}
     if missing:

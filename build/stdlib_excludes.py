@@ -49,6 +49,18 @@ def imported_names(source_dirs):
     return names
 
 
+# A module the sources import only as the fallback for a built-in module that does the
+# same job: left out when the build Python has that built-in (init/my_init/subreaper.py:
+# _prctl in the static build, else ctypes).
+FALLBACKS = {"ctypes": "_prctl"}
+
+
+def without_fallbacks(names):
+    """NAMES less the fallbacks this Python does not need (FALLBACKS)."""
+    built_in = set(sys.builtin_module_names)
+    return {name for name in names if FALLBACKS.get(name.split(".")[0]) not in built_in}
+
+
 def import_closure(names, source_dirs):
     """Module names in sys.modules after importing NAMES in a fresh isolated interpreter."""
     probe = (
@@ -117,7 +129,7 @@ def main(argv=None):
         print("stdlib_excludes: usage: stdlib_excludes.py SOURCE_DIR... (not a directory: %s)"
               % " ".join(missing), file=sys.stderr)
         return 2
-    keep = import_closure(imported_names(argv), argv) - frozen_in_libpython()
+    keep = import_closure(without_fallbacks(imported_names(argv)), argv) - frozen_in_libpython()
     print("\n".join(excludes(keep, stdlib_modules())))
     return 0
 

@@ -10,7 +10,10 @@
 #   TAG            the image's tag (default VERSION, plus -nosyslog, -nossh, -nocron for
 #                  each service left out, so a stripped image never replaces the full one)
 #   BUILDER_IMAGE  an existing builder image to use instead of building one
-#   BASE_IMAGE     base of both (default: defaults.env's DEFAULT_BASE_IMAGE)
+#   BASE_IMAGE     the image's base (default: defaults.env's DEFAULT_BASE_IMAGE), and the
+#                  base on which the builder compiles runit and the services' helpers
+#   BUILDER_BASE   the Debian 12 image on which the builder builds the static init, the
+#                  same for every BASE_IMAGE (default: defaults.env's DEFAULT_BUILDER_BASE)
 #   PIP_CA_BUNDLE  optional CA bundle file for pip and downloads in the builder (TLS
 #                  proxies); it goes into the builder's throw-away stage only
 #   PIP_INDEX_URL  optional package index for pip in the builder
@@ -26,6 +29,7 @@ set -euo pipefail
 name=${NAME:-baseimage-centos}
 version=${VERSION:-$(cat "$repo_root/VERSION")}
 base_image=${BASE_IMAGE:-$DEFAULT_BASE_IMAGE}
+builder_base=${BUILDER_BASE:-$DEFAULT_BUILDER_BASE}
 builder_image=${BUILDER_IMAGE:-}
 read -r -a extra_options <<<"${DOCKER_BUILD_OPTIONS:-}"
 
@@ -59,7 +63,7 @@ build_builder() {
     service_sources=$(cd "$repo_root" && find image/services -name '*.c' -print)
     # shellcheck disable=SC2086  # one path a word (no spaces in our file names)
     tar -C "$repo_root" -cf - --exclude=__pycache__ --exclude='*.pyc' --exclude=build/out \
-        Dockerfile.builder image/lib builder init build $service_sources |
+        Dockerfile.builder defaults.env image/lib builder init build $service_sources |
         tar -C "$context" -xf -
     if [ -n "${PIP_CA_BUNDLE:-}" ]; then
         cp "$PIP_CA_BUNDLE" "$context/pip-ca.crt"
@@ -67,10 +71,11 @@ build_builder() {
         : >"$context/pip-ca.crt"
     fi
 
-    local builder_args=(--build-arg "BASE_IMAGE=$base_image" --build-arg "PIP_INDEX_URL=${PIP_INDEX_URL:-}"
+    local builder_args=(--build-arg "BUILDER_BASE=$builder_base" --build-arg "BASE_IMAGE=$base_image"
+        --build-arg "PIP_INDEX_URL=${PIP_INDEX_URL:-}"
         --build-arg "RUNIT_URL=${RUNIT_URL:-$DEFAULT_RUNIT_URL}" --build-arg "RUNIT_SHA256=$DEFAULT_RUNIT_SHA256")
 
-    echo "*** building $builder_image on $base_image"
+    echo "*** building $builder_image: the init on $builder_base, runit and the services' helpers on $base_image"
     started=$(date +%s)
     docker build "${extra_options[@]}" "${builder_args[@]}" \
         -f "$context/Dockerfile.builder" -t "$builder_image" -t "$name-builder:latest" "$context"

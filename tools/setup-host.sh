@@ -8,7 +8,7 @@
 #   build  a Docker engine that answers: when none does, Debian's engine (docker.io) is
 #          installed unless this machine has a dockerd of its own (docker-ce, say), and
 #          dockerd is started; a Docker that answers, or a DOCKER_HOST elsewhere, is left
-#          alone. And, when BASE_IMAGE is LOCAL_BASE and that image is missing, the image
+#          alone. And, when BASE_IMAGE or BUILDER_BASE is LOCAL_BASE and that image is missing, the image
 #          (tools/make-base.sh, which needs debootstrap)
 #   test   the same, first the Debian packages the tests and `make init` use (below) and
 #          Podman's configuration (tools/setup-podman.sh: rlimits, and runc where crun
@@ -16,7 +16,7 @@
 #
 # Debian 12 and Ubuntu (dpkg and apt-get). What it cannot install (not root, no apt-get)
 # fails in one line naming what is missing.
-# Env: BASE_IMAGE and LOCAL_BASE (defaults: defaults.env's), DOCKERD_LOG (the log of a
+# Env: BASE_IMAGE, BUILDER_BASE and LOCAL_BASE (defaults: defaults.env's), DOCKERD_LOG (the log of a
 # dockerd started here, default /var/log/dockerd.log), DOCKERD_WAIT (seconds it gets to
 # answer, default 60).
 set -euo pipefail
@@ -24,14 +24,15 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 # The tests' Debian packages. runit, tini, dumb-init: the PID-1 tests (and the bench);
-# debootstrap: `make base`; patchelf, ccache, gcc, patch, python3-venv: `make init` (Nuitka
-# on the host; build/pinned-venv.sh patches Nuitka) and the test venv; procps, psmisc: the
+# debootstrap: `make base`; patchelf, ccache, gcc, patch, python3-venv, musl-tools, binutils:
+# `make init` (a static CPython built with musl-gcc, then Nuitka; build/pinned-venv.sh
+# patches Nuitka) and the test venv; procps, psmisc: the
 # process tools the tests call; locales: a non-UTF-8 locale for tests/build (localedef);
 # openssh-client: the ssh tests; podman: the Podman image tests; busybox-static: the static
 # program tools/setup-podman.sh runs to try Podman's runtime; ca-certificates: HTTPS to
 # PyPI and the CA bundle CI passes as PIP_CA_BUNDLE.
 test_packages=(runit tini dumb-init debootstrap patchelf ccache procps psmisc locales openssh-client
-    ca-certificates make gcc patch python3-venv podman busybox-static)
+    ca-certificates make gcc patch python3-venv podman busybox-static musl-tools binutils)
 
 is_root() {
     [ "$(id -u)" -eq 0 ]
@@ -123,7 +124,8 @@ start_docker_engine() {
 # The local Debian base, when the build is to use it and it is not there yet.
 make_local_base() {
     local base_image=${BASE_IMAGE:-$DEFAULT_BASE_IMAGE} local_base=${LOCAL_BASE:-$DEFAULT_LOCAL_BASE}
-    [ "$base_image" = "$local_base" ] || return 0
+    local builder_base=${BUILDER_BASE:-$DEFAULT_BUILDER_BASE}
+    [ "$base_image" = "$local_base" ] || [ "$builder_base" = "$local_base" ] || return 0
     docker image inspect "$local_base" >/dev/null 2>&1 && return 0
     is_root || die "the base image $local_base is missing, and only root can make it (make base)"
     find_missing debootstrap

@@ -17,9 +17,24 @@ def test_dist_holds_both_programs_sharing_one_binary(dist):
     assert os.path.islink(setuser) and os.readlink(setuser) == "my_init"
 
 
+def test_dist_is_one_static_program(dist):
+    """`make init` builds one static executable: no ELF interpreter, no NEEDED entry, no
+    dynamic section, and no other file beside it but the setuser link."""
+    my_init = os.path.join(dist, "my_init")
+    headers = subprocess.run(["readelf", "-l", my_init], capture_output=True, text=True, check=True).stdout
+    assert "INTERP" not in headers and "Requesting program interpreter" not in headers
+    private = subprocess.run(["objdump", "-p", my_init], capture_output=True, text=True, check=True).stdout
+    assert "NEEDED" not in private
+    assert "There is no dynamic section" in subprocess.run(["readelf", "-d", my_init], capture_output=True,
+                                                          text=True, check=True).stdout
+    assert sorted(os.listdir(dist)) == ["my_init", "setuser"]
+
+
 def test_dist_has_no_python_library_outside_it(dist):
-    libraries = subprocess.run(["ldd", os.path.join(dist, "my_init")],
-                               capture_output=True, text=True, check=True).stdout
+    result = subprocess.run(["ldd", os.path.join(dist, "my_init")], capture_output=True, text=True, check=False)
+    libraries = result.stdout
+    # A static program has no libraries (ldd says so and exits 1); any other failure fails.
+    assert result.returncode == 0 or "not a dynamic executable" in result.stdout + result.stderr, result
     assert "not found" not in libraries
     for line in libraries.splitlines():
         if "libpython" in line:

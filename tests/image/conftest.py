@@ -23,7 +23,7 @@ test_services.py, test_readme_examples.py; the README's blocks: readme_examples.
     host                    pytest-testinfra host (docker:// backend) for `container`
     image_builder           session factory: image_builder.build(dockerfile, files=None)
                             -> tag of an image built from that Dockerfile text and files
-                            ({path: text, or (text, mode)}); the images are removed at the
+                            ({path: text or bytes, or (content, mode)}); the images are removed at the
                             end of the session. Use "{image}" / "{base_image}" in the text.
         image_builder.build_project(buildargs) -> tag of the project's Dockerfile built
                             again on the same builder and base with other build arguments
@@ -175,7 +175,7 @@ class ImageBuilder:
         with tarfile.open(fileobj=context, mode="w") as archive:
             for path, content in entries.items():
                 text, mode = content if isinstance(content, tuple) else (content, 0o644)
-                data = text.encode()
+                data = text if isinstance(text, bytes) else text.encode()
                 info = tarfile.TarInfo(path)
                 info.size = len(data)
                 info.mode = mode

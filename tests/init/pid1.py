@@ -44,6 +44,23 @@ class Variant:
         return env
 
 
+class FaultShim:
+    """programs/fail_fork.c, as each variant can take it (conftest.py's fork_shim): the
+    interpreted variant's python preloads LIBRARY; the compiled variant, when static, runs
+    TEST_BUILD/my_init instead, the test-only build with the shim linked in."""
+
+    def __init__(self, library, test_build=None):
+        self.library = library
+        self.test_build = test_build
+
+    def inject(self, variant, environment):
+        """Sets up ENVIRONMENT for VARIANT; returns the argv to run instead, or None."""
+        if variant.name == "compiled" and self.test_build is not None:
+            return [os.path.join(self.test_build, "my_init")]
+        environment["LD_PRELOAD"] = self.library
+        return None
+
+
 def install_exit_tool(init):
     """/sbin/my_init_exit in the sandbox of INIT (/sbin is /usr/sbin, the sandbox's overlay)."""
     shutil.copy(os.path.join(ROOT, "image", "base", "30-my_init", "my_init_exit"),
@@ -90,11 +107,11 @@ class InitRun:
     def start(self, args=(), command=(), env=None, user=None, pid_namespace=True,
               argv=None, preload=None, read_only_etc=False, terminal=None):
         """`terminal`: a pty's slave fd, made the init's stdin and controlling terminal
-        (in a new session, as `docker run -t` gives PID 1)."""
+        (in a new session, as `docker run -t` gives PID 1). `preload`: a FaultShim."""
         environment = self.variant.environment()
         environment.update(env or {})
-        if preload:
-            environment["LD_PRELOAD"] = preload
+        if preload is not None:
+            argv = preload.inject(self.variant, environment) or argv
         init_argv = argv if argv is not None else self.variant.my_init()
         init_argv = list(init_argv) + list(args) + (["--"] + list(command) if command else [])
         if user is not None:

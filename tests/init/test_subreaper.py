@@ -6,12 +6,6 @@ import subprocess
 
 import pytest
 
-# prctl() that always fails, preloaded into the init to simulate a kernel that refuses.
-FAILING_PRCTL = r"""
-#include <errno.h>
-int prctl(int option, ...) { errno = EPERM; return -1; }
-"""
-
 # The orphan reads its parent only once its first parent, the subshell, has exited (the
 # subshell is gone when `( ... & )` returns and /etc/go appears), and the main command
 # waits for that reading before it exits.
@@ -40,19 +34,10 @@ def test_the_copy_is_still_the_subreaper(init):
     assert (init.etc / "orphan-parent").read_text() == (init.etc / "init-pid").read_text()
 
 
-@pytest.fixture(scope="session")
-def failing_prctl(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("prctl")
-    source = directory / "prctl.c"
-    source.write_text(FAILING_PRCTL)
-    library = directory / "failing_prctl.so"
-    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
-    return str(library)
-
-
-def test_warns_when_it_cannot_become_subreaper(init, failing_prctl):
+def test_warns_when_it_cannot_become_subreaper(init, fork_shim):
+    # FAIL_PRCTL: the shim's prctl() fails with EPERM, as a kernel that refuses would.
     assert init.run(args=["--skip-runit"], command=["true"], pid_namespace=False,
-                    preload=failing_prctl) == 0
+                    preload=fork_shim, env={"FAIL_PRCTL": "1"}) == 0
     assert "could not become a child subreaper" in init.stderr
     assert "orphaned processes will not be reaped" in init.stderr
 

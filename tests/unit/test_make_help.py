@@ -11,7 +11,7 @@ def makefile_targets():
     with open(os.path.join(ROOT, "Makefile")) as file:
         text = file.read()
     (phony,) = re.findall(r"^\.PHONY: (.*)$", text, re.MULTILINE)
-    rules = re.findall(r"^([A-Za-z_-]+):(?!=)", text, re.MULTILINE)
+    rules = re.findall(r"^([A-Za-z0-9_-]+):(?!=)", text, re.MULTILINE)
     return phony.split(), rules
 
 

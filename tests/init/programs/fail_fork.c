@@ -11,21 +11,35 @@
  * PID 1's own fexecve (my_init handing over to a fresh copy of itself, handover.py) fails
  * the same way while PATH exists; otherwise the copy gets both variables back, so the
  * shim stays loaded in PID 1 across the handover.
+ *
+ * FAIL_PRCTL=1: every prctl() of the process fails with EPERM, as from a kernel that
+ * refuses to make it a child subreaper (read at start, in any process).
+ *
+ * Preloaded into the interpreted init, linked into the static one's test-only build:
+ * shim.h says how.
  */
-#define _GNU_SOURCE
-#include <dlfcn.h>
+#include "shim.h"
+
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+DECLARE_REAL(pid_t, fork, (void))
+DECLARE_REAL(int, fexecve, (int, char *const[], char *const[]))
+DECLARE_REAL(int, prctl, (int, ...))
+
 static char *flag_path;
 static char *preload;
+static int fail_prctl;
 
 __attribute__((constructor)) static void load(void)
 {
+    const char *prctl_setting = getenv("FAIL_PRCTL");
+    fail_prctl = prctl_setting != NULL && strcmp(prctl_setting, "1") == 0;
     const char *path = getenv("FAIL_FORK_WHILE");
     if (path == NULL || getpid() != 1)
         return;
@@ -47,43 +61,39 @@ static int injected_errno(void)
     return atoi(text) > 0 ? atoi(text) : EAGAIN;
 }
 
-pid_t fork(void)
+pid_t SHIM(fork)(void)
 {
-    static pid_t (*real_fork)(void);
     int error = flag_path != NULL ? injected_errno() : 0;
     if (error != 0) {
         errno = error;
         return -1;
     }
-    if (real_fork == NULL)
-        real_fork = (pid_t (*)(void))dlsym(RTLD_NEXT, "fork");
-    return real_fork();
+    return REAL(fork)();
 }
 
-/* The environment of PID 1's own exec with the shim's two variables added. */
+/* The environment of PID 1's own exec with the shim's variables added (LD_PRELOAD only
+ * when the shim came preloaded). */
 static char **with_shim(char *const envp[])
 {
     size_t count = 0;
     while (envp[count] != NULL)
         count++;
     char **extended = calloc(count + 3, sizeof *extended);
-    if (extended == NULL || preload == NULL)
+    if (extended == NULL)
         return NULL;
     memcpy(extended, envp, count * sizeof *extended);
-    if (asprintf(&extended[count], "LD_PRELOAD=%s", preload) < 0
-        || asprintf(&extended[count + 1], "FAIL_FORK_WHILE=%s", flag_path) < 0)
+    if (asprintf(&extended[count++], "FAIL_FORK_WHILE=%s", flag_path) < 0)
+        return NULL;
+    if (preload != NULL && asprintf(&extended[count], "LD_PRELOAD=%s", preload) < 0)
         return NULL;
     return extended;
 }
 
 /* my_init execs its copy through a descriptor of its own program (fexecve). */
-int fexecve(int fd, char *const argv[], char *const envp[])
+int SHIM(fexecve)(int fd, char *const argv[], char *const envp[])
 {
-    static int (*real_fexecve)(int, char *const[], char *const[]);
-    if (real_fexecve == NULL)
-        real_fexecve = (int (*)(int, char *const[], char *const[]))dlsym(RTLD_NEXT, "fexecve");
     if (flag_path == NULL || getpid() != 1)
-        return real_fexecve(fd, argv, envp);
+        return REAL(fexecve)(fd, argv, envp);
     int error = injected_errno();
     if (error != 0) {
         errno = error;
@@ -94,5 +104,20 @@ int fexecve(int fd, char *const argv[], char *const envp[])
         errno = ENOMEM;
         return -1;
     }
-    return real_fexecve(fd, argv, extended);
+    return REAL(fexecve)(fd, argv, extended);
+}
+
+int SHIM(prctl)(int option, ...)
+{
+    va_list arguments;
+    unsigned long argument[4];
+    va_start(arguments, option);
+    for (int i = 0; i < 4; i++)
+        argument[i] = va_arg(arguments, unsigned long);
+    va_end(arguments);
+    if (fail_prctl) {
+        errno = EPERM;
+        return -1;
+    }
+    return REAL(prctl)(option, argument[0], argument[1], argument[2], argument[3]);
 }

@@ -12,11 +12,12 @@
  * Only PID 1 is affected: the launchers before it ignore the variables, and PID 1 removes
  * them and LD_PRELOAD from its environment when it loads the shim, so its children run
  * without it. PID 1's own exec gets them back, so the shim stays loaded in the copy.
- * Built by the suite: gcc -shared -fPIC.
+ * Preloaded into the interpreted init, linked into the static one's test-only build:
+ * shim.h says how.
  */
-#define _GNU_SOURCE
+#include "shim.h"
+
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -27,6 +28,11 @@
 
 /* init/my_init/handover.py: STATE_NAME, as /proc/self/fd shows a memfd */
 #define HANDOVER_NAME "/memfd:my_init-handover"
+
+DECLARE_REAL(int, sigtimedwait, (const sigset_t *, siginfo_t *, const struct timespec *))
+DECLARE_REAL(int, sigwaitinfo, (const sigset_t *, siginfo_t *))
+DECLARE_REAL(int, fexecve, (int, char *const[], char *const[]))
+DECLARE_REAL(int, execve, (const char *, char *const[], char *const[]))
 
 static int fault_signal;
 static char *fault_setting;
@@ -59,20 +65,14 @@ static int faulted(int signum)
     return -1;
 }
 
-int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout)
+int SHIM(sigtimedwait)(const sigset_t *set, siginfo_t *info, const struct timespec *timeout)
 {
-    static int (*real)(const sigset_t *, siginfo_t *, const struct timespec *);
-    if (real == NULL)
-        real = (int (*)(const sigset_t *, siginfo_t *, const struct timespec *))dlsym(RTLD_NEXT, "sigtimedwait");
-    return faulted(real(set, info, timeout));
+    return faulted(REAL(sigtimedwait)(set, info, timeout));
 }
 
-int sigwaitinfo(const sigset_t *set, siginfo_t *info)
+int SHIM(sigwaitinfo)(const sigset_t *set, siginfo_t *info)
 {
-    static int (*real)(const sigset_t *, siginfo_t *);
-    if (real == NULL)
-        real = (int (*)(const sigset_t *, siginfo_t *))dlsym(RTLD_NEXT, "sigwaitinfo");
-    return faulted(real(set, info));
+    return faulted(REAL(sigwaitinfo)(set, info));
 }
 
 /* Overwrite the handover's state, wherever my_init put its descriptor. */
@@ -102,10 +102,10 @@ static char **with_shim(char *const envp[])
     while (envp[count] != NULL)
         count++;
     char **extended = calloc(count + 4, sizeof *extended);
-    if (extended == NULL || preload == NULL)
+    if (extended == NULL)
         return NULL;
     memcpy(extended, envp, count * sizeof *extended);
-    if (asprintf(&extended[count++], "LD_PRELOAD=%s", preload) < 0)
+    if (preload != NULL && asprintf(&extended[count++], "LD_PRELOAD=%s", preload) < 0)
         return NULL;
     if (fault_setting != NULL && asprintf(&extended[count++], "FAULT_ON_SIGNAL=%s", fault_setting) < 0)
         return NULL;
@@ -119,13 +119,10 @@ static int active(void)
     return (fault_setting != NULL || corrupt_setting != NULL) && getpid() == 1;
 }
 
-int fexecve(int fd, char *const argv[], char *const envp[])
+int SHIM(fexecve)(int fd, char *const argv[], char *const envp[])
 {
-    static int (*real)(int, char *const[], char *const[]);
-    if (real == NULL)
-        real = (int (*)(int, char *const[], char *const[]))dlsym(RTLD_NEXT, "fexecve");
     if (!active())
-        return real(fd, argv, envp);
+        return REAL(fexecve)(fd, argv, envp);
     if (corrupt_setting != NULL)
         corrupt_handover_state();
     char **extended = with_shim(envp);
@@ -133,20 +130,17 @@ int fexecve(int fd, char *const argv[], char *const envp[])
         errno = ENOMEM;
         return -1;
     }
-    return real(fd, argv, extended);
+    return REAL(fexecve)(fd, argv, extended);
 }
 
-int execve(const char *path, char *const argv[], char *const envp[])
+int SHIM(execve)(const char *path, char *const argv[], char *const envp[])
 {
-    static int (*real)(const char *, char *const[], char *const[]);
-    if (real == NULL)
-        real = (int (*)(const char *, char *const[], char *const[]))dlsym(RTLD_NEXT, "execve");
     if (!active())
-        return real(path, argv, envp);
+        return REAL(execve)(path, argv, envp);
     char **extended = with_shim(envp);
     if (extended == NULL) {
         errno = ENOMEM;
         return -1;
     }
-    return real(path, argv, extended);
+    return REAL(execve)(path, argv, extended);
 }
