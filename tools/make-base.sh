@@ -7,8 +7,8 @@
 # Debian's own images carry), and its packages are upgraded from them before the import:
 # a base that misses security updates must not be made, nor silently kept.
 #
-# Environment: SUITE (bookworm), DEBIAN_MIRROR (http://deb.debian.org/debian),
-# DEBIAN_SECURITY_MIRROR (http://deb.debian.org/debian-security), FORCE=1 rebuilds an
+# Environment: SUITE (bookworm), DEBIAN_MIRROR and DEBIAN_SECURITY_MIRROR (defaults.env's
+# DEFAULT_DEBIAN_MIRROR and DEFAULT_DEBIAN_SECURITY_MIRROR), FORCE=1 rebuilds an
 # image that already exists.
 set -euo pipefail
 
@@ -17,8 +17,8 @@ set -euo pipefail
 
 name=${1:-$DEFAULT_LOCAL_BASE}
 suite=${SUITE:-bookworm}
-mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+mirror=${DEBIAN_MIRROR:-$DEFAULT_DEBIAN_MIRROR}
+security_mirror=${DEBIAN_SECURITY_MIRROR:-$DEFAULT_DEBIAN_SECURITY_MIRROR}
 
 # An existing image is kept only if it has the security suite; one made by an older
 # make-base.sh without it is rebuilt, with a message saying why.
