@@ -97,11 +97,17 @@ class BenchError(Exception):
     """A run went wrong; the message is one line."""
 
 
-def init_variants(dist, python):
-    """argv prefix of each init; MAIN is appended as `-- MAIN` (my_init) or `MAIN` (others)."""
+def init_variants(dist, python, dynamic_dist=None):
+    """argv prefix of each init; MAIN is appended as `-- MAIN` (my_init) or `MAIN` (others).
+    DYNAMIC_DIST: a compiled my_init linked against the machine's C library (build.sh run
+    with a Python other than the static one), measured beside the static build."""
     init_dir = os.path.join(ROOT, "init")
+    dynamic = {}
+    if dynamic_dist:
+        dynamic["compiled-dynamic"] = {"argv": [os.path.join(dynamic_dist, "my_init")], "separator": True, "env": {}}
     return {
         "compiled": {"argv": [os.path.join(dist, "my_init")], "separator": True, "env": {}},
+        **dynamic,
         "interpreted": {"argv": [python, "-m", "my_init"], "separator": True,
                         "env": {"PYTHONPATH": init_dir}},
         # the lightest interpreted form, for reference: no site module
@@ -502,10 +508,10 @@ def ratio(results, key_path, numerator, denominator):
     return top / bottom
 
 
-INIT_ORDER = ("compiled", "interpreted", "interpreted-S", "floor", "tini", "dumb-init")
+INIT_ORDER = ("compiled", "compiled-dynamic", "interpreted", "interpreted-S", "floor", "tini", "dumb-init")
 # (numerator, denominator) of the ratio columns, in table order
-RATIOS = (("compiled", "interpreted"), ("compiled", "tini"), ("compiled", "floor"),
-          ("interpreted", "floor"), ("interpreted-S", "floor"))
+RATIOS = (("compiled", "compiled-dynamic"), ("compiled", "interpreted"), ("compiled", "tini"),
+          ("compiled", "floor"), ("interpreted", "floor"), ("interpreted-S", "floor"))
 
 ROWS = (
     ("idle RSS, one-shot (MB)", ("rss_kb",), 1 / 1024),
@@ -529,7 +535,8 @@ def table(report):
     """The results as a Markdown table, with the RATIOS columns."""
     results = report["results"]
     names = [name for name in INIT_ORDER if name in results]
-    header = ["measure"] + names + ["%s/%s" % pair for pair in RATIOS]
+    pairs = [pair for pair in RATIOS if pair[0] in results and pair[1] in results]
+    header = ["measure"] + names + ["%s/%s" % pair for pair in pairs]
     rows = []
     for label, key_path, scale in ROWS:
         if "runit" in key_path and not any(
@@ -541,7 +548,7 @@ def table(report):
             for key in key_path:
                 value = None if value is None else value.get(key)
             cells.append("-" if value is None else ("%.2f" % (value * scale) if scale != 1 or isinstance(value, float) else str(value)))
-        for numerator, denominator in RATIOS:
+        for numerator, denominator in pairs:
             value = ratio(results, key_path, numerator, denominator)
             cells.append(ratio_cell(None if "zombies" in label else value))
         rows.append(cells)
@@ -618,7 +625,9 @@ def parse_args(argv):
     parser.add_argument("--dist", default=DIST, help="the Nuitka dist (default dist/my_init, or MY_INIT_DIST)")
     parser.add_argument("--out", default=os.path.join(ROOT, "dist"), help="where bench.json and bench.png go (default dist)")
     parser.add_argument("--python", default=None, help="interpreter for the interpreted my_init and the floor (default: the real python3 on PATH)")
-    parser.add_argument("--inits", default=",".join(INIT_ORDER), help="comma-separated subset to run")
+    parser.add_argument("--dynamic-dist", default=None,
+                        help="also measure this compiled my_init, linked against the C library (init compiled-dynamic)")
+    parser.add_argument("--inits", default=None, help="comma-separated subset to run (default: all there are)")
     parser.add_argument("--startup-runs", type=int, default=25, help="start-up runs per init (median; default 25)")
     parser.add_argument("--version-runs", type=int, default=20, help="`--version` runs per init (median; default 20)")
     parser.add_argument("--memory-runs", type=int, default=5, help="idle-memory and stop runs per mode (median; default 5)")
@@ -653,13 +662,14 @@ def main(argv=None, log=print):
         for tool in ("unshare", "bash", "runsvdir", "runsv"):
             if not shutil.which(tool):
                 raise BenchError("%s not found on PATH" % tool)
-        wanted = [name for name in args.inits.split(",") if name]
+        default_inits = [name for name in INIT_ORDER if name != "compiled-dynamic" or args.dynamic_dist]
+        wanted = [name for name in (args.inits.split(",") if args.inits else default_inits) if name]
         dist = os.path.abspath(args.dist)
         if "compiled" in wanted and not os.access(os.path.join(dist, "my_init"), os.X_OK):
             raise BenchError("%s/my_init not found: run `make init` first" % dist)
         uses_python = any(name.startswith(("interpreted", "floor")) for name in wanted)
         python = args.python or (real_python3() if uses_python else sys.executable)
-        variants = init_variants(dist, python)
+        variants = init_variants(dist, python, args.dynamic_dist and os.path.abspath(args.dynamic_dist))
         unknown = [name for name in wanted if name not in variants]
         if unknown:
             raise BenchError("unknown init %s (choose from %s)" % (", ".join(unknown), ", ".join(variants)))
