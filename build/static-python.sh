@@ -93,6 +93,7 @@ src=$work/src
 [ -x "$src/configure" ] || die "$source_tarball holds no CPython source (no configure)"
 
 # configure's multiarch check (see above): the one line, or the build stops here.
+# shellcheck disable=SC2016  # the literal line of configure, not to expand
 multiarch_line='    MULTIARCH=$($CC --print-multiarch 2>/dev/null)'
 grep -qxF "$multiarch_line" "$src/configure" ||
     die "$source_tarball: configure has no line '$multiarch_line' to empty (another CPython release?)"
@@ -127,7 +128,7 @@ cp "$build_dir/static/prctlmodule.c" "$src/Modules/prctlmodule.c"
 echo "*** building a static CPython ($package source, $cc) into $prefix"
 # No pkg-config: the host's .pc files describe glibc libraries (zlib, ...), and configure
 # would take their word without trying a musl compile.
-(cd "$src" && CC=$cc LDFLAGS="-static" MODULE_BUILDTYPE=static PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH= ./configure --prefix="$prefix" \
+(cd "$src" && CC=$cc LDFLAGS="-static" MODULE_BUILDTYPE=static PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH='' ./configure --prefix="$prefix" \
     --disable-shared --without-ensurepip --disable-test-modules >"$work/configure.log" 2>&1) ||
     { tail -n 30 "$work/configure.log" >&2; die "configuring CPython failed (log: $work/configure.log)"; }
 make -C "$src" -j "$jobs" >"$work/make.log" 2>&1 ||

@@ -71,6 +71,7 @@ fi
 echo "*** building the static my_init for $arch under emulation"
 started=$(date +%s)
 # A mount namespace of its own: the mounts go when the build ends, whatever ends it.
+# shellcheck disable=SC2016  # the script runs in the namespace, with its own arguments
 unshare --mount --fork -- /bin/bash -euc '
     rootfs=$1 pip_ca=$2
     mount --make-rprivate /
