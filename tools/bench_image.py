@@ -46,7 +46,9 @@ from paths import ROOT
 from waiting import sleep_until
 
 DOCKERFILES = os.path.join(ROOT, "tools", "bench-image")
-VARIANTS = ("image", "interpreted", "tini")
+VARIANTS = ("image", "image-no-handover", "interpreted", "tini")
+# The same image with the handover off (docs/my_init.md): what the handover saves.
+VARIANT_ENVIRONMENT = {"image-no-handover": {"MY_INIT_HANDOVER": "0"}}
 # Every container of a run carries this label; tools/bench-image.sh removes what is left.
 RUN_LABEL = "baseimage-centos.bench-image.run"
 BOOT_TIMEOUT = 120.0
@@ -118,8 +120,9 @@ def build_context(directory):
 
 
 def build_derived_images(image, base_image, log):
-    """Builds the interpreted and the tini variants; {variant: tag} of all three."""
-    tags = {"image": image, "interpreted": derived_tag(image, "interpreted"), "tini": derived_tag(image, "tini")}
+    """Builds the interpreted and the tini variants; {variant: tag} of every variant."""
+    tags = {"image": image, "image-no-handover": image, "interpreted": derived_tag(image, "interpreted"),
+            "tini": derived_tag(image, "tini")}
     builds = (("interpreted", "interpreted.Dockerfile", "IMAGE=%s" % image),
               ("tini", "tini.Dockerfile", "BASE_IMAGE=%s" % base_image))
     with tempfile.TemporaryDirectory(prefix="bench-image-") as context:
@@ -149,8 +152,9 @@ class Containers:
         self.made = []  # (variant, name, id)
 
     def start(self, variant, tag, name):
+        environment = ["--env=%s=%s" % item for item in sorted(VARIANT_ENVIRONMENT.get(variant, {}).items())]
         container_id = docker("run", "--detach", "--name", name, "--label", "%s=%s" % (RUN_LABEL, self.run_id),
-                              tag).strip()
+                              *environment, tag).strip()
         self.made.append((variant, name, container_id))
         return container_id
 
@@ -316,7 +320,7 @@ ROWS = (
     ("PID 1 Anonymous, median (MB)", "pid1_anon_kb", "median", 1 / 1024),
     ("processes per container, median", "processes", "median", 1),
 )
-RATIOS = (("image", "interpreted"), ("image", "tini"))
+RATIOS = (("image", "interpreted"), ("image", "image-no-handover"), ("image", "tini"))
 
 
 def table(report):

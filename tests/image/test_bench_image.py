@@ -14,7 +14,7 @@ from paths import ROOT
 from waiting import sleep_until
 
 SCRIPT = os.path.join(ROOT, "tools", "bench-image.sh")
-VARIANTS = ("image", "interpreted", "tini")  # what the report must hold, written out here
+VARIANTS = ("image", "image-no-handover", "interpreted", "tini")  # what the report must hold, written out here
 BUILD_TIMEOUT = 1200  # the first run builds the two derived images (package downloads)
 # pytest-timeout's limit for the test: past BUILD_TIMEOUT and the run itself.
 TEST_TIMEOUT = BUILD_TIMEOUT + 600
@@ -62,12 +62,15 @@ def test_bench_image_measures_every_variant(docker_client, image, base_image, tm
     assert os.path.basename(image_pid1[0]) == "my_init", image_pid1
     assert os.path.basename(interpreted_pid1[0]).startswith("python3") and "-S" in interpreted_pid1, interpreted_pid1
     assert os.path.basename(tini_pid1[0]) == "tini", tini_pid1
-    for pair in ("image/interpreted", "image/tini"):
+    no_handover_pid1 = report["results"]["image-no-handover"]["containers"][0]["pid1_argv"]
+    assert no_handover_pid1 == image_pid1, no_handover_pid1
+    for pair in ("image/interpreted", "image/image-no-handover", "image/tini"):
         assert report["ratios"][pair]["anon_bytes"]["median"] > 0, pair
 
     with open(os.path.join(out, "bench-image.md")) as stream:
         table = stream.read()
-    assert "| measure | image | interpreted | tini | image/interpreted | image/tini |" in table
+    assert ("| measure | image | image-no-handover | interpreted | tini | image/interpreted | "
+            "image/image-no-handover | image/tini |") in table
     assert "| cgroup anon, median (MB) |" in table and "| cgroup memory.current, mean (MB) |" in table
     with open(os.path.join(out, "bench-image.png"), "rb") as stream:
         assert stream.read(8) == b"\x89PNG\r\n\x1a\n"
