@@ -37,10 +37,11 @@ venv=$work/venv
 # Nuitka is patched (each patch's header says why): inspect is imported only when the
 # program does, in UTF-8 mode only the UTF-8 codec is forced into the dist, CPython's
 # frozen standard-library modules are used (left out of the dist by stdlib_excludes.py),
-# and Nuitka starts on a static Python (build/static-python.sh).
+# Nuitka starts on a static Python (build/static-python.sh), and a program started
+# without /proc says so instead of aborting.
 nuitka_patches=("$build_dir/nuitka-inspect-on-import.patch" "$build_dir/nuitka-utf8-mode-codecs.patch"
     "$build_dir/nuitka-frozen-stdlib.patch" "$build_dir/nuitka-importlib-bootstrap.patch"
-    "$build_dir/nuitka-static-python-perf.patch")
+    "$build_dir/nuitka-static-python-perf.patch" "$build_dir/nuitka-proc-self-exe.patch")
 bash "$build_dir/pinned-venv.sh" "$python" "$venv" "$build_dir/requirements.txt" \
     "${nuitka_patches[@]}" || exit 1
 python_description="$("$python" -V 2>&1), $python"

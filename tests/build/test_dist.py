@@ -1,6 +1,7 @@
 """The dist made by build/build.sh: both programs, self-contained, runs without Python."""
 
 import os
+import shutil
 import subprocess
 
 from paths import ROOT
@@ -28,6 +29,19 @@ def test_dist_is_one_static_program(dist):
     assert "There is no dynamic section" in subprocess.run(["readelf", "-d", my_init], capture_output=True,
                                                           text=True, check=True).stdout
     assert sorted(os.listdir(dist)) == ["my_init", "setuser"]
+
+
+def test_without_proc_it_says_so_in_one_line(dist, root_user, tmp_path):
+    """In a root that has no /proc the program cannot find its own file: one line and exit
+    71 (build/nuitka-proc-self-exe.patch), not an abort. The root holds only the program."""
+    root = tmp_path / "root"
+    (root / "sbin").mkdir(parents=True)
+    shutil.copy(os.path.join(dist, "my_init"), root / "sbin" / "my_init")
+    result = subprocess.run(["chroot", str(root), "/sbin/my_init", "--version"], capture_output=True, text=True,
+                            timeout=30, check=False)
+    assert result.returncode == 71, result
+    assert result.stderr == ("cannot read /proc/self/exe (No such file or directory): this program needs /proc "
+                             "mounted\n")
 
 
 def test_dist_has_no_python_library_outside_it(dist):
