@@ -1,0 +1,546 @@
+"""The same services under five inits, side by side: N idle containers of each.
+
+    python3 tools/bench_compare.py run --image NAME:TAG [--base-image BASE] [--containers N]
+                                       [--settle S] [--out DIR] [--run-id ID] [--docs] [--no-chart]
+    python3 tools/bench_compare.py start INIT TAG RUN_ID      (what hyperfine times; see below)
+
+`make bench-compare` runs it through tools/bench-compare.sh (the bench's venv: psutil and
+matplotlib; hyperfine, Debian's package; a trap that removes the run's containers). As
+root, on the Docker engine's host: it reads the containers' /proc and cgroups from here.
+
+The inits (images built from tools/bench-compare/, each from the image under test, so the
+daemons, their configuration and their run scripts are the same: /etc/service/*/run):
+  compiled     the image: my_init (compiled) and runit
+  interpreted  python3 running my_init from its sources, and runit (make bench-image's
+               interpreted image, then the same changes)
+  supervisord  Debian's supervisor
+  s6           Debian's s6: s6-svscan and one s6-supervise per service
+  systemd      Debian's systemd, with the run options RUN_OPTIONS gives it; when it cannot
+               run on this host its row says why
+Each runs syslog-ng, cron and sshd, and `sleep infinity` as the main command.
+
+For each init in turn, hyperfine times `bench_compare.py start` N times: `docker run
+--detach`, then until every service is up, seen from the host (the daemons syslog-ng,
+cron and sshd run, sshd has written its PID file, i.e. listens, /dev/log is a socket, and
+the main command runs). Its containers stay up. Once all are up and --settle seconds
+more have passed, each container is read (ContainerReader): its memory cgroup (anon, file
+and total; cgroup v1 or v2), its processes (psutil), and the USS, PSS and RSS of its init
+processes (PID 1 and the supervisors: INIT_PROCESSES). Then, init by init, hyperfine times
+`docker stop` of each container, and the exit code is read. Writes OUT/bench-compare.json,
+OUT/bench-compare.md and OUT/bench-compare.png; with --docs also the docs' copies
+(tools/bench_compare_report.py).
+"""
+
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import stat
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+import psutil
+
+from bench import machine
+from bench_compare_report import INITS, table, update_docs
+from bench_image import BenchError, build_context, derived_tag, docker, memory_cgroup, read_memory_stat
+from bench_report import save_chart
+from paths import ROOT
+from waiting import sleep_until
+
+DOCKERFILES = os.path.join(ROOT, "tools", "bench-compare")
+# Every container of a run carries RUN_LABEL=<run id> and INIT_LABEL=<init>;
+# tools/bench-compare.sh removes what is left of a run.
+RUN_LABEL = "baseimage-centos.bench-compare.run"
+INIT_LABEL = "baseimage-centos.bench-compare.init"
+CONTAINER_PREFIX = "bench-compare-"
+# What systemd needs from `docker run` on this kind of host: CAP_SYS_ADMIN (it mounts), its
+# own cgroup namespace (it makes cgroups for its units, below the container's own), and
+# /run and /run/lock as tmpfs. --privileged would do too where the engine may grant every
+# capability.
+RUN_OPTIONS = {"systemd": ("--cap-add", "SYS_ADMIN", "--cgroupns", "private",
+                           "--tmpfs", "/run", "--tmpfs", "/run/lock")}
+# Inits whose failure to start is reported in their row instead of ending the run.
+OPTIONAL = ("systemd",)
+# The processes of the init besides PID 1, by name (psutil's: comm, or for a comm cut at 15
+# characters the whole name from the command line).
+INIT_PROCESSES = {"compiled": ("runsvdir", "runsv"), "interpreted": ("runsvdir", "runsv"),
+                  "supervisord": (), "s6": ("s6-supervise",), "systemd": ("systemd-journald",)}
+DAEMONS = ("syslog-ng", "cron", "sshd")
+MAIN_COMMAND = "sleep"
+BOOT_TIMEOUT = 60.0
+READY_INTERVAL = 0.02
+
+
+def image_tag(image, init):
+    """NAME-compare-INIT:TAG next to the image NAME:TAG."""
+    repository, _, tag = image.rpartition(":")
+    if "/" in tag or not repository:
+        repository, tag = image, "latest"
+    return "%s-compare-%s:%s" % (repository, init, tag)
+
+
+def build_images(image, log):
+    """{init: tag}, and make bench-image's interpreted image, which the interpreted init's
+    is built on. Docker's build cache makes a second run's builds take seconds."""
+    tags = {init: image_tag(image, init) for init in INITS}
+    interpreted_base = derived_tag(image, "interpreted")
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as context:
+        build_context(context)  # make bench-image's: interpreted.Dockerfile, distro.sh, init/
+        build(context, "interpreted.Dockerfile", interpreted_base, "IMAGE=%s" % image, log)
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as context:
+        shutil.copytree(DOCKERFILES, context, dirs_exist_ok=True)
+        shutil.copy(os.path.join(ROOT, "image", "lib", "distro.sh"), context)
+        for init in INITS:
+            argument = ("INTERPRETED_IMAGE=%s" % interpreted_base if init == "interpreted"
+                        else "IMAGE=%s" % image)
+            build(context, "%s.Dockerfile" % init, tags[init], argument, log)
+    return tags, interpreted_base
+
+
+def build(context, dockerfile, tag, build_arg, log):
+    log("*** building %s (%s)" % (tag, build_arg))
+    completed = subprocess.run(["docker", "build", "--build-arg", build_arg, "-f", os.path.join(context, dockerfile),
+                                "-t", tag, context], capture_output=True, text=True)
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stdout[-4000:] + completed.stderr[-4000:])
+        raise BenchError("building %s from %s failed (output above)" % (tag, dockerfile))
+
+
+class ContainerReader:
+    """One running container, read from the host: its PID 1, processes, cgroup and files."""
+
+    def __init__(self, container_id):
+        self.id = container_id
+        pid = int(docker("inspect", "--format", "{{.State.Pid}}", container_id).strip() or 0)
+        if pid <= 0:
+            raise BenchError("container %s is not running" % container_id[:12])
+        self.pid1 = psutil.Process(pid)
+
+    def processes(self):
+        """PID 1 and every process below it (all of the container's: orphans are PID 1's)."""
+        return [self.pid1] + self.pid1.children(recursive=True)
+
+    def names(self):
+        found = set()
+        for process in self.processes():
+            try:
+                found.add(process.name())
+            except psutil.NoSuchProcess:
+                pass
+        return found
+
+    def path(self, path):
+        """PATH of the container seen from here, symbolic links resolved in the container."""
+        root = "/proc/%d/root" % self.pid1.pid
+        for _ in range(8):
+            full = root + path
+            try:
+                target = os.readlink(full)
+            except OSError:
+                return full
+            path = target if target.startswith("/") else os.path.join(os.path.dirname(path), target)
+        return root + path
+
+    def is_socket(self, path):
+        try:
+            return stat.S_ISSOCK(os.stat(self.path(path)).st_mode)
+        except OSError:
+            return False
+
+    def services_up(self):
+        names = self.names()
+        return (all(daemon in names for daemon in DAEMONS) and MAIN_COMMAND in names
+                and os.path.exists(self.path("/run/sshd.pid")) and self.is_socket("/dev/log"))
+
+    def cgroup(self):
+        """(version, directory) of the container's memory cgroup: PID 1's, or the one above
+        it named after the container (systemd puts its PID 1 in init.scope, below it)."""
+        with open("/proc/%d/cgroup" % self.pid1.pid) as stream:
+            version, own = memory_cgroup(stream.read())
+        directory = own
+        while self.id not in os.path.basename(directory):
+            if os.path.dirname(directory) == directory:
+                return version, own  # no directory named after the container: PID 1's
+            directory = os.path.dirname(directory)
+        return version, directory
+
+    def memory(self):
+        version, directory = self.cgroup()
+        values = read_memory_stat(os.path.join(directory, "memory.stat"))
+        total_file = "memory.current" if version == 2 else "memory.usage_in_bytes"
+        with open(os.path.join(directory, total_file)) as stream:
+            total = int(stream.read())
+        if version == 2:
+            return version, {"anon_bytes": values["anon"], "file_bytes": values["file"], "total_bytes": total}
+        return version, {"anon_bytes": values["total_rss"], "file_bytes": values["total_cache"],
+                         "total_bytes": total}
+
+    def measure(self, init):
+        version, sample = self.memory()
+        processes = self.processes()
+        supervisors = INIT_PROCESSES[init]
+        init_processes = [process for process in processes
+                          if process.pid == self.pid1.pid or process.name() in supervisors]
+        uss = pss = rss = 0
+        for process in init_processes:
+            info = process.memory_full_info()
+            uss, pss, rss = uss + info.uss, pss + info.pss, rss + info.rss
+        sample.update({"cgroup_version": version, "processes": len(processes),
+                       "init_processes": len(init_processes), "init_uss_bytes": uss, "init_pss_bytes": pss,
+                       "init_rss_bytes": rss, "init_names": sorted({process.name() for process in init_processes}),
+                       "pid1_argv": self.pid1.cmdline()})
+        return sample
+
+
+def start(init, tag, run_id):
+    """`docker run` one container of INIT, then wait until its services are up (what
+    hyperfine times)."""
+    name = "%s%s-%s-%s" % (CONTAINER_PREFIX, init, run_id, uuid.uuid4().hex[:8])
+    container_id = docker("run", "--detach", "--name", name, "--label", "%s=%s" % (RUN_LABEL, run_id),
+                          "--label", "%s=%s" % (INIT_LABEL, init), *RUN_OPTIONS.get(init, ()), tag).strip()
+    reader = ContainerReader(container_id)
+
+    def up():
+        if not reader.pid1.is_running():
+            raise BenchError("container %s (%s) has stopped: %s" % (name, init, logs_tail(container_id)))
+        return reader.services_up()
+    try:
+        sleep_until(up, BOOT_TIMEOUT, "the services of %s" % name, interval=READY_INTERVAL)
+    except TimeoutError:
+        raise BenchError("%s (%s): not every service up within %.0f s: %s"
+                         % (name, init, BOOT_TIMEOUT, logs_tail(container_id))) from None
+
+
+def logs_tail(container_id):
+    completed = subprocess.run(["docker", "logs", "--tail", "3", container_id], capture_output=True, text=True)
+    return (completed.stdout + completed.stderr).strip().replace("\n", " | ") or "no output"
+
+
+def containers_of(run_id, init):
+    """IDs of the run's containers of INIT, oldest first."""
+    output = docker("ps", "--all", "--quiet", "--no-trunc", "--filter", "label=%s=%s" % (RUN_LABEL, run_id),
+                    "--filter", "label=%s=%s" % (INIT_LABEL, init))
+    return list(reversed(output.split()))
+
+
+def remove_containers(run_id, init):
+    for container_id in containers_of(run_id, init):
+        docker("rm", "--force", "--volumes", container_id)
+
+
+def remove_run(run_id):
+    ids = docker("ps", "--all", "--quiet", "--filter", "label=%s=%s" % (RUN_LABEL, run_id)).split()
+    if ids:
+        subprocess.run(["docker", "rm", "--force", "--volumes"] + ids,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def hyperfine(arguments, export):
+    """Runs hyperfine (shell none, output none) with ARGUMENTS; its JSON export's results."""
+    command = ["hyperfine", "--shell=none", "--style", "none", "--export-json", export] + arguments
+    completed = subprocess.run(command, capture_output=True, text=True)
+    if completed.returncode != 0:
+        lines = (completed.stderr or completed.stdout).strip().splitlines()
+        raise BenchError("hyperfine failed: %s" % (lines[-1] if lines else "exit %d" % completed.returncode))
+    with open(export) as stream:
+        return json.load(stream)["results"]
+
+
+def time_starts(init, tag, args, scratch):
+    """hyperfine's figures of N starts of INIT (each until every service is up)."""
+    command = shlex.join([sys.executable, os.path.abspath(__file__), "start", init, tag, args.run_id])
+    (result,) = hyperfine(["--runs", str(args.containers), command], os.path.join(scratch, "start-%s.json" % init))
+    return result
+
+
+def warm_up(init, tag, run_id):
+    """Starts one container of INIT, untimed, so that the timed starts find the page cache
+    warm (the first container of the run would pay for reading the daemons' files from
+    disk); None when it came up, else why not (the one line `start` says)."""
+    completed = subprocess.run([sys.executable, os.path.abspath(__file__), "start", init, tag, run_id],
+                               capture_output=True, text=True, timeout=BOOT_TIMEOUT + 120)
+    if completed.returncode == 0:
+        return None
+    lines = completed.stderr.strip().splitlines()
+    return lines[-1].split(": ", 1)[-1] if lines else "exit %d" % completed.returncode
+
+
+def time_stops(names, scratch, init):
+    """{name: seconds}: hyperfine times `docker stop NAME` of each container once."""
+    results = hyperfine(["--runs", "1", "--parameter-list", "name", ",".join(names), "docker stop {name}"],
+                        os.path.join(scratch, "stop-%s.json" % init))
+    return {result["parameters"]["name"]: result["mean"] for result in results}
+
+
+def layer_bytes(image, pattern):
+    """Bytes of the layers of IMAGE whose creating step matches PATTERN."""
+    total = 0
+    for line in docker("history", "--no-trunc", "--human=false", "--format", "{{.Size}}\t{{.CreatedBy}}",
+                       image).splitlines():
+        size, _, created_by = line.partition("\t")
+        if re.search(pattern, created_by):
+            total += int(size)
+    return total
+
+
+def image_bytes(image):
+    return int(docker("image", "inspect", "--format", "{{.Size}}", image).strip())
+
+
+# The image's layers that hold my_init and runit (the Dockerfile's COPY --from=builder).
+OWN_INIT_LAYERS = r"COPY \S+ in /usr/lib/my_init/|COPY \S+ in /usr/bin/"
+
+
+def sizes(image, base_image, tags, interpreted_base):
+    """{init: (bytes over the base, bytes of the init's own files)}. The images of the other
+    inits are built on the image, so their own files are what they add to it; the runit
+    inits share the image's runit (interpreted: also the python3 and sources it adds)."""
+    base, under_test = image_bytes(base_image), image_bytes(image)
+    runit = layer_bytes(image, r"COPY \S+ in /usr/bin/")
+    result = {}
+    for init, tag in tags.items():
+        size = image_bytes(tag)
+        if init == "compiled":
+            own = layer_bytes(image, OWN_INIT_LAYERS)
+        elif init == "interpreted":
+            own = runit + image_bytes(interpreted_base) - under_test
+        else:
+            own = size - under_test
+        result[init] = (size - base, own)
+    return result
+
+
+SUMMARY_KEYS = ("anon_bytes", "file_bytes", "total_bytes", "init_uss_bytes", "init_pss_bytes", "init_rss_bytes",
+                "init_processes", "processes", "start_seconds", "stop_seconds")
+
+
+def summarise(samples):
+    summary = {}
+    for key in SUMMARY_KEYS:
+        values = [sample[key] for sample in samples]
+        summary[key] = {"mean": statistics.mean(values), "median": statistics.median(values),
+                        "min": min(values), "max": max(values)}
+    return summary
+
+
+CHART_PANELS = (("cgroup anon (MB)", "anon_bytes", 1 / 2**20),
+                ("init processes USS (MB)", "init_uss_bytes", 1 / 2**20),
+                ("docker run to services up (s)", "start_seconds", 1),
+                ("docker stop (s)", "stop_seconds", 1))
+
+
+def chart(report, path):
+    title = ("Same services, %d idle containers per init, cgroup v%s, %s, %s"
+             % (report["settings"]["containers"], report["cgroup"]["version"], report["date"],
+                report["machine"]["cpu"]))
+    measured = [init for init in INITS if not report["results"][init].get("skipped")]
+    return save_chart(path, title, (1, len(CHART_PANELS)), (17, 4.5),
+                      lambda axes: draw_panels(axes, report["results"], measured))
+
+
+def draw_panels(axes, results, inits):
+    for axis, (title, key, scale) in zip(axes, CHART_PANELS):
+        positions = range(len(inits))
+        axis.bar(positions, [results[init]["summary"][key]["median"] * scale for init in inits], 0.6,
+                 color="#9db9d8", label="median")
+        for position, init in zip(positions, inits):
+            values = [sample[key] * scale for sample in results[init]["containers"]]
+            axis.plot([position] * len(values), values, "o", color="#1f4e79", markersize=4,
+                      label="each container" if position == 0 else None)
+        axis.set_xticks(list(positions))
+        axis.set_xticklabels(inits, rotation=20)
+        axis.set_title(title)
+        axis.set_ylim(bottom=0)
+    axes[0].legend()
+
+
+def check_image(image):
+    try:
+        docker("image", "inspect", "--format", "{{.Id}}", image)
+    except BenchError:
+        raise BenchError("image %s does not exist: build it with `make build`" % image) from None
+
+
+def resolve_base_image(image, wanted):
+    labelled = docker("image", "inspect", "--format", '{{index .Config.Labels "org.opencontainers.image.base.name"}}',
+                      image).strip()
+    labelled = "" if labelled == "<no value>" else labelled
+    if wanted and labelled and wanted != labelled:
+        raise BenchError("BASE_IMAGE %s is not the base of %s (its label says %s)" % (wanted, image, labelled))
+    base = wanted or labelled
+    if not base:
+        raise BenchError("%s has no org.opencontainers.image.base.name label: give BASE_IMAGE" % image)
+    try:
+        docker("image", "inspect", "--format", "{{.Id}}", base)
+    except BenchError:
+        raise BenchError("base image %s does not exist locally (make base, or docker pull)" % base) from None
+    return base
+
+
+def run(args, log):
+    if shutil.which("hyperfine") is None:
+        raise BenchError("hyperfine is not installed (Debian: apt-get install hyperfine; `make test-host` does)")
+    check_image(args.image)
+    base_image = resolve_base_image(args.image, args.base_image)
+    tags, interpreted_base = build_images(args.image, log)
+    report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
+              "image": args.image, "base_image": base_image, "images": tags,
+              "settings": {"containers": args.containers, "settle_s": args.settle,
+                           "run_options": {init: list(options) for init, options in RUN_OPTIONS.items()}},
+              "results": {}}
+    results = report["results"]
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as scratch:
+        try:
+            starts = {}
+            for init in INITS:
+                log("*** %s: one container to warm up" % init)
+                reason = warm_up(init, tags[init], args.run_id)
+                remove_containers(args.run_id, init)
+                if reason and init not in OPTIONAL:
+                    raise BenchError("%s: %s" % (init, reason))
+                if reason:
+                    log("*** %s does not run here: %s" % (init, reason))
+                    results[init] = {"image": tags[init], "skipped": "does not run here (%s)" % reason}
+            for init in INITS:
+                if init not in results:
+                    log("*** %s: timing %d starts (hyperfine)" % (init, args.containers))
+                    starts[init] = time_starts(init, tags[init], args, scratch)
+            log("*** all up; settling %.0f s" % args.settle)
+            time.sleep(args.settle)
+            samples = {}
+            for init in starts:
+                samples[init] = []
+                for container_id in containers_of(args.run_id, init):
+                    sample = ContainerReader(container_id).measure(init)
+                    sample["name"] = docker("inspect", "--format", "{{.Name}}", container_id).strip().lstrip("/")
+                    samples[init].append(sample)
+            for init in starts:
+                log("*** %s: timing docker stop of each container (hyperfine)" % init)
+                stops = time_stops([sample["name"] for sample in samples[init]], scratch, init)
+                for sample in samples[init]:
+                    sample["stop_seconds"] = stops[sample["name"]]
+                    sample["exit_code"] = int(docker("inspect", "--format", "{{.State.ExitCode}}",
+                                                     sample["name"]).strip())
+        finally:
+            remove_run(args.run_id)
+    for init, result in starts.items():
+        # hyperfine times the starts in order, and the containers are listed oldest first
+        for sample, seconds in zip(samples[init], result["times"]):
+            sample["start_seconds"] = seconds
+        results[init] = {"image": tags[init], "containers": samples[init], "summary": summarise(samples[init]),
+                         "start_hyperfine": {key: result[key] for key in ("mean", "stddev", "median", "min", "max")},
+                         "exit_codes": [sample["exit_code"] for sample in samples[init]]}
+    for init, (over_base, own) in sizes(args.image, base_image, tags, interpreted_base).items():
+        results[init]["image_bytes_over_base"] = over_base
+        results[init]["init_bytes"] = own
+    report["results"] = {init: results[init] for init in INITS}
+    versions = {sample["cgroup_version"] for init in starts for sample in samples[init]}
+    version = versions.pop() if len(versions) == 1 else "mixed"
+    report["cgroup"] = {"version": version,
+                        "anon": "memory.stat anon" if version == 2 else "memory.stat total_rss",
+                        "file": "memory.stat file" if version == 2 else "memory.stat total_cache",
+                        "total": "memory.current" if version == 2 else "memory.usage_in_bytes"}
+    return report
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a whole number" % text) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1, got %d" % value)
+    return value
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="bench_compare.py",
+                                     description="The same services under my_init (compiled and interpreted), "
+                                                 "supervisord, s6 and systemd")
+    commands = parser.add_subparsers(dest="command", required=True)
+    bench = commands.add_parser("run", help="the whole benchmark")
+    bench.add_argument("--image", required=True, help="the image under test (NAME:TAG)")
+    bench.add_argument("--base-image", default="",
+                       help="its base (default: the image's org.opencontainers.image.base.name label)")
+    bench.add_argument("--containers", type=positive_int, default=10, help="containers per init (default 10)")
+    bench.add_argument("--settle", type=float, default=10.0,
+                       help="seconds to wait once every container is up, before reading (default 10)")
+    bench.add_argument("--out", default=os.path.join(ROOT, "dist"),
+                       help="where bench-compare.json/.md/.png go (default dist)")
+    bench.add_argument("--run-id", default="%d-%d" % (time.time(), os.getpid()),
+                       help="this run's id: container names and the %s label" % RUN_LABEL)
+    bench.add_argument("--docs", action="store_true",
+                       help="also publish the results: docs/bench-compare.json and .png, the table in "
+                            "docs/benchmark.md and the README's headline")
+    bench.add_argument("--no-chart", action="store_true", help="do not draw bench-compare.png")
+    one = commands.add_parser("start", help="start one container and wait until its services are up")
+    one.add_argument("init", choices=INITS)
+    one.add_argument("tag")
+    one.add_argument("run_id")
+    args = parser.parse_args(argv)
+    if args.command == "run" and args.settle < 0:
+        parser.error("--settle must not be negative")
+    if args.command == "run" and not re.fullmatch(r"[A-Za-z0-9_.-]+", args.run_id):
+        parser.error("--run-id: letters, digits, '_', '.' and '-' only, got %r" % args.run_id)
+    return args
+
+
+def raise_on_signal(signum, _frame):
+    raise SystemExit(128 + signum)  # unwinds through `finally`: the containers are removed
+
+
+def write_outputs(report, args, log):
+    os.makedirs(args.out, exist_ok=True)
+    paths = {suffix: os.path.join(args.out, "bench-compare.%s" % suffix) for suffix in ("json", "md", "png")}
+    with open(paths["json"], "w") as stream:
+        json.dump(report, stream, indent=2)
+        stream.write("\n")
+    text = table(report)
+    with open(paths["md"], "w") as stream:
+        stream.write(text + "\n")
+    log("")
+    log(text)
+    written = [paths["json"], paths["md"]]
+    chart_path = None
+    if not args.no_chart:
+        if chart(report, paths["png"]):
+            chart_path = paths["png"]
+            written.append(chart_path)
+        else:
+            log("matplotlib not importable: no chart")
+    if args.docs:
+        written += update_docs(report, chart_path)
+    log("wrote %s" % ", ".join(written))
+
+
+def main(argv=None, log=print):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    previous = {signum: signal.signal(signum, raise_on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        if args.command == "start":
+            start(args.init, args.tag, args.run_id)
+            return 0
+        report = run(args, log)
+        write_outputs(report, args, log)
+    except (BenchError, OSError, psutil.Error) as error:
+        print("bench-compare: %s" % error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bench-compare: interrupted (its containers are removed)", file=sys.stderr)
+        return 130
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
