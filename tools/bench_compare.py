@@ -3,6 +3,7 @@
     python3 tools/bench_compare.py run --image NAME:TAG [--base-image BASE] [--containers N]
                                        [--settle S] [--out DIR] [--run-id ID] [--docs] [--no-chart]
     python3 tools/bench_compare.py start INIT TAG RUN_ID      (what hyperfine times; see below)
+    python3 tools/bench_compare.py publish [--out DIR]        (the docs' copies, from a run's files)
 
 `make bench-compare` runs it through tools/bench-compare.sh (the bench's venv: psutil and
 matplotlib; hyperfine, Debian's package; a trap that removes the run's containers). As
@@ -27,8 +28,9 @@ more have passed, each container is read (ContainerReader): its memory cgroup (a
 and total; cgroup v1 or v2), its processes (psutil), and the USS, PSS and RSS of its init
 processes (PID 1 and the supervisors: INIT_PROCESSES). Then, init by init, hyperfine times
 `docker stop` of each container, and the exit code is read. Writes OUT/bench-compare.json,
-OUT/bench-compare.md and OUT/bench-compare.png; with --docs also the docs' copies
-(tools/bench_compare_report.py).
+OUT/bench-compare.md and OUT/bench-compare.png; with --docs (or afterwards, `publish`) also
+the docs' copies: docs/bench-compare.json and .png, the table in docs/benchmark.md and the
+README's headline, generated from the JSON (tools/bench_compare_report.py).
 """
 
 import argparse
@@ -189,13 +191,15 @@ class ContainerReader:
         supervisors = INIT_PROCESSES[init]
         init_processes = [process for process in processes
                           if process.pid == self.pid1.pid or process.name() in supervisors]
-        uss = pss = rss = 0
+        detail = []
         for process in init_processes:
             info = process.memory_full_info()
-            uss, pss, rss = uss + info.uss, pss + info.pss, rss + info.rss
+            detail.append({"name": process.name(), "uss_bytes": info.uss, "pss_bytes": info.pss,
+                           "rss_bytes": info.rss})
+        uss, pss, rss = (sum(entry[key] for entry in detail) for key in ("uss_bytes", "pss_bytes", "rss_bytes"))
         sample.update({"cgroup_version": version, "processes": len(processes),
                        "init_processes": len(init_processes), "init_uss_bytes": uss, "init_pss_bytes": pss,
-                       "init_rss_bytes": rss, "init_names": sorted({process.name() for process in init_processes}),
+                       "init_rss_bytes": rss, "init_detail": detail,
                        "pid1_argv": self.pid1.cmdline()})
         return sample
 
@@ -485,6 +489,10 @@ def parse_args(argv):
     one.add_argument("init", choices=INITS)
     one.add_argument("tag")
     one.add_argument("run_id")
+    publish = commands.add_parser("publish", help="copy a run's JSON and chart to docs/ and regenerate the "
+                                                  "docs' table and the README's headline from them")
+    publish.add_argument("--out", default=os.path.join(ROOT, "dist"),
+                         help="where the run wrote bench-compare.json/.png (default dist)")
     args = parser.parse_args(argv)
     if args.command == "run" and args.settle < 0:
         parser.error("--settle must not be negative")
@@ -521,6 +529,18 @@ def write_outputs(report, args, log):
     log("wrote %s" % ", ".join(written))
 
 
+def publish_run(out, log):
+    path = os.path.join(out, "bench-compare.json")
+    try:
+        with open(path) as stream:
+            report = json.load(stream)
+    except FileNotFoundError:
+        raise BenchError("%s does not exist: run `make bench-compare` first" % path) from None
+    chart_path = os.path.join(out, "bench-compare.png")
+    written = update_docs(report, chart_path if os.path.exists(chart_path) else None)
+    log("wrote %s" % ", ".join(written))
+
+
 def main(argv=None, log=print):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     previous = {signum: signal.signal(signum, raise_on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
@@ -528,9 +548,12 @@ def main(argv=None, log=print):
         if args.command == "start":
             start(args.init, args.tag, args.run_id)
             return 0
+        if args.command == "publish":
+            publish_run(args.out, log)
+            return 0
         report = run(args, log)
         write_outputs(report, args, log)
-    except (BenchError, OSError, psutil.Error) as error:
+    except (BenchError, OSError, ValueError, psutil.Error) as error:
         print("bench-compare: %s" % error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:

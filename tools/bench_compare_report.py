@@ -38,9 +38,11 @@ ROWS = (
     ("init processes: RSS, median (MB)", "init_rss_bytes", MB, "%.2f"),
     ("init processes, median", "init_processes", 1, "%g"),
     ("processes per container, median", "processes", 1, "%g"),
-    ("`docker run` to every service up, median (ms)", "start_seconds", 1000, "%.0f"),
-    ("`docker stop`, median (ms)", "stop_seconds", 1000, "%.0f"),
+    ("`docker run` to every service up, median (min-max) (ms)", "start_seconds", 1000, "%.0f"),
+    ("`docker stop`, median (min-max) (ms)", "stop_seconds", 1000, "%.0f"),
 )
+# Rows that also show the spread over the containers.
+SPREAD = ("start_seconds", "stop_seconds")
 
 
 def begin_marker(name):
@@ -54,7 +56,11 @@ def end_marker(name):
 def cell(result, key, scale, form):
     if result.get("skipped"):
         return "-"
-    return form % (result["summary"][key]["median"] * scale)
+    summary = result["summary"][key]
+    text = form % (summary["median"] * scale)
+    if key in SPREAD:
+        text += " (%s-%s)" % (form % (summary["min"] * scale), form % (summary["max"] * scale))
+    return text
 
 
 def exit_codes_cell(result):
@@ -86,7 +92,37 @@ def table(report):
     text = heading + "\n\n" + text
     if skipped:
         text += "\n\nNot measured: " + "; ".join(skipped) + "."
-    return text
+    return text + "\n\n" + goal(report)
+
+
+# The issue's goal: the least memory per container and the fastest stop (medians).
+GOALS = (("anon_bytes", "Memory per container (cgroup anon)", MB, "%.2f MB"),
+         ("stop_seconds", "`docker stop`", 1000, "%.0f ms"))
+
+
+def goal(report):
+    """Per goal, one generated sentence: which init is best, and by how much this image
+    (compiled) is behind it or ahead of the next."""
+    results = report["results"]
+    measured = [init for init in INITS if not results[init].get("skipped")]
+    sentences = []
+    for key, what, scale, form in GOALS:
+        value = {init: results[init]["summary"][key]["median"] for init in measured}
+        ranked = sorted(measured, key=lambda init: value[init])
+        own = value["compiled"]
+        if ranked[0] == "compiled" and len(ranked) > 1:
+            runner_up = ranked[1]
+            sentences.append("%s: this image is lowest, %s; next %s, %s (%.0f%% more)."
+                             % (what, form % (own * scale), runner_up, form % (value[runner_up] * scale),
+                                100 * (value[runner_up] / own - 1) if own else 0))
+        elif ranked[0] != "compiled":
+            best = ranked[0]
+            sentences.append("%s: %s is lowest, %s; this image takes %s, %s (%.0f%%) more (rank %d of %d)."
+                             % (what, best, form % (value[best] * scale), form % (own * scale),
+                                form % ((own - value[best]) * scale),
+                                100 * (own / value[best] - 1) if value[best] else 0,
+                                ranked.index("compiled") + 1, len(ranked)))
+    return " ".join(sentences)
 
 
 def ratio(report, key, numerator, denominator):

@@ -16,7 +16,7 @@ SETUP_HOST = os.path.join(ROOT, "tools", "setup-host.sh")
 # What the script itself runs, besides the fakes.
 HOST_TOOLS = ["bash", "dirname", "setsid", "tail", "sleep", "grep", "cat", "mkdir", "touch", "sed", "mktemp", "cp", "rm", "chmod"]
 TEST_PACKAGES = ["runit", "tini", "dumb-init", "debootstrap", "patchelf", "ccache", "procps", "psmisc", "locales",
-                 "openssh-client", "ca-certificates", "make", "gcc", "patch", "python3-venv", "podman", "busybox-static"]
+                 "openssh-client", "ca-certificates", "make", "gcc", "patch", "python3-venv", "podman", "busybox-static", "hyperfine"]
 
 
 def fake(path, body):
