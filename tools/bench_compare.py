@@ -250,10 +250,19 @@ def remove_run(run_id):
 def hyperfine(arguments, export):
     """Runs hyperfine (shell none, output none) with ARGUMENTS; its JSON export's results."""
     command = ["hyperfine", "--shell=none", "--style", "none", "--export-json", export] + arguments
-    completed = subprocess.run(command, capture_output=True, text=True)
-    if completed.returncode != 0:
-        lines = (completed.stderr or completed.stdout).strip().splitlines()
-        raise BenchError("hyperfine failed: %s" % (lines[-1] if lines else "exit %d" % completed.returncode))
+    # In a session of its own, so that a run cut short (TERM, Ctrl-C) ends hyperfine and the
+    # command it is timing at once, before the run's containers are removed.
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        stdout, stderr = process.communicate()
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
+    if process.returncode != 0:
+        lines = (stderr or stdout).strip().splitlines()
+        raise BenchError("hyperfine failed: %s" % (lines[-1] if lines else "exit %d" % process.returncode))
     with open(export) as stream:
         return json.load(stream)["results"]
 

@@ -4,6 +4,7 @@ nothing is timed. As root (the bench reads the containers' /proc), with hyperfin
 
 import json
 import os
+import signal
 import subprocess
 import uuid
 
@@ -11,6 +12,7 @@ import pytest
 
 from bench_compare_report import INITS, table
 from paths import ROOT
+from waiting import sleep_until
 
 SCRIPT = os.path.join(ROOT, "tools", "bench-compare.sh")
 BUILD_TIMEOUT = 1500  # the first run builds six images (supervisor, s6, systemd: package downloads)
@@ -82,6 +84,35 @@ def test_bench_compare_measures_every_init(docker_client, image, base_image, tmp
     assert "| measure | %s |" % " | ".join(INITS) in markdown
     with open(os.path.join(out, "bench-compare.png"), "rb") as stream:
         assert stream.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.timeout(TEST_TIMEOUT)
+def test_bench_compare_removes_its_containers_when_stopped(docker_client, image, base_image, tmp_path):
+    run_id = "test-%s" % uuid.uuid4().hex[:8]
+    process = subprocess.Popen(["bash", SCRIPT, "--containers", "2", "--settle", "600", "--out", str(tmp_path)],
+                               env=dict(os.environ, IMAGE=image, BASE_IMAGE=base_image, BENCH_RUN_ID=run_id),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def of_run():
+        return docker_client.containers.list(all=True, filters={"label": "%s=%s" % (RUN_LABEL, run_id)})
+    try:
+        def timed_starts_begun():
+            assert process.poll() is None, process.stderr.read().decode(errors="replace")[-3000:]
+            return len(of_run()) >= 2  # past the warm-ups (each removed before the next)
+        sleep_until(timed_starts_begun, BUILD_TIMEOUT, "the run to start its containers", interval=0.2)
+        process.send_signal(signal.SIGTERM)
+        status = process.wait(timeout=120)
+        left = [container.name for container in of_run()]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for container in of_run():
+            container.remove(force=True)  # only when the script has not
+        process.stderr.close()
+    assert status == 128 + signal.SIGTERM
+    assert left == [], "still there after the script exited"
+    assert not os.path.exists(os.path.join(str(tmp_path), "bench-compare.json"))
 
 
 def test_bench_compare_names_a_bad_container_count(image, base_image):

@@ -63,3 +63,14 @@ def test_a_missing_marker_is_an_error():
 
 def test_the_docs_json_is_the_one_the_docs_point_to():
     assert os.path.relpath(generated.DOCS_JSON, os.path.dirname(generated.BENCHMARK_MD)) == "bench-compare.json"
+
+
+def test_an_init_that_did_not_run_is_marked_with_why():
+    report = published()
+    report["results"]["systemd"] = {"image": "x", "skipped": "does not run here (it needs CAP_SYS_ADMIN)",
+                                    "image_bytes_over_base": 1, "init_bytes": 1}
+    text = generated.table(report)
+    assert "Not measured: systemd: does not run here (it needs CAP_SYS_ADMIN)." in text
+    row = next(line for line in text.splitlines() if line.startswith("| cgroup anon per container"))
+    assert row.endswith(" | - |")
+    assert "systemd" not in generated.headline(report)
