@@ -50,9 +50,10 @@ import uuid
 
 import psutil
 
+import bench_image
 from bench import machine
 from bench_compare_report import INITS, table, update_docs
-from bench_image import BenchError, build_context, derived_tag, docker, memory_cgroup, read_memory_stat
+from bench_image import BenchError, docker
 from bench_report import save_chart
 from paths import ROOT
 from waiting import sleep_until
@@ -93,9 +94,9 @@ def build_images(image, log):
     """{init: tag}, and make bench-image's interpreted image, which the interpreted init's
     is built on. Docker's build cache makes a second run's builds take seconds."""
     tags = {init: image_tag(image, init) for init in INITS}
-    interpreted_base = derived_tag(image, "interpreted")
+    interpreted_base = bench_image.derived_tag(image, "interpreted")
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as context:
-        build_context(context)  # make bench-image's: interpreted.Dockerfile, distro.sh, init/
+        bench_image.build_context(context)  # make bench-image's: interpreted.Dockerfile, distro.sh, init/
         build(context, "interpreted.Dockerfile", interpreted_base, "IMAGE=%s" % image, log)
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as context:
         shutil.copytree(DOCKERFILES, context, dirs_exist_ok=True)
@@ -166,17 +167,12 @@ class ContainerReader:
         """(version, directory) of the container's memory cgroup: PID 1's, or the one above
         it named after the container (systemd puts its PID 1 in init.scope, below it)."""
         with open("/proc/%d/cgroup" % self.pid1.pid) as stream:
-            version, own = memory_cgroup(stream.read())
-        directory = own
-        while self.id not in os.path.basename(directory):
-            if os.path.dirname(directory) == directory:
-                return version, own  # no directory named after the container: PID 1's
-            directory = os.path.dirname(directory)
-        return version, directory
+            version, directory = bench_image.memory_cgroup(stream.read())
+        return version, bench_image.container_cgroup(directory, self.id)
 
     def memory(self):
         version, directory = self.cgroup()
-        values = read_memory_stat(os.path.join(directory, "memory.stat"))
+        values = bench_image.read_memory_stat(os.path.join(directory, "memory.stat"))
         total_file = "memory.current" if version == 2 else "memory.usage_in_bytes"
         with open(os.path.join(directory, total_file)) as stream:
             total = int(stream.read())

@@ -45,8 +45,7 @@ def test_no_other_file_repeats_a_default(key):
     # Prose aside, and the record of a run (make bench-compare's published JSON names the
     # base it ran on: a fact, not a default).
     found = subprocess.run(["git", "grep", "-l", "-F", value, "--", ".", ":!*.md", ":!docs/bench-compare.json"],
-                           cwd=ROOT,
-                           capture_output=True, text=True)
+                           cwd=ROOT, capture_output=True, text=True)
     assert found.stdout.split() == ["defaults.env"]
 
 
