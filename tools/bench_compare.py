@@ -128,17 +128,18 @@ class ContainerReader:
         self.pid1 = psutil.Process(pid)
 
     def processes(self):
-        """PID 1 and every process below it (all of the container's: orphans are PID 1's)."""
-        return [self.pid1] + self.pid1.children(recursive=True)
-
-    def names(self):
-        found = set()
-        for process in self.processes():
+        """(process, name) of PID 1 and every process below it (all of the container's:
+        orphans are PID 1's); one that exits meanwhile (a cron job) is left out."""
+        found = []
+        for process in [self.pid1] + self.pid1.children(recursive=True):
             try:
-                found.add(process.name())
+                found.append((process, process.name()))
             except psutil.NoSuchProcess:
                 pass
         return found
+
+    def names(self):
+        return {name for _process, name in self.processes()}
 
     def path(self, path):
         """PATH of the container seen from here, symbolic links resolved in the container."""
@@ -185,16 +186,14 @@ class ContainerReader:
         version, sample = self.memory()
         processes = self.processes()
         supervisors = INIT_PROCESSES[init]
-        init_processes = [process for process in processes
-                          if process.pid == self.pid1.pid or process.name() in supervisors]
         detail = []
-        for process in init_processes:
-            info = process.memory_full_info()
-            detail.append({"name": process.name(), "uss_bytes": info.uss, "pss_bytes": info.pss,
-                           "rss_bytes": info.rss})
+        for process, name in processes:
+            if process.pid == self.pid1.pid or name in supervisors:
+                info = process.memory_full_info()
+                detail.append({"name": name, "uss_bytes": info.uss, "pss_bytes": info.pss, "rss_bytes": info.rss})
         uss, pss, rss = (sum(entry[key] for entry in detail) for key in ("uss_bytes", "pss_bytes", "rss_bytes"))
         sample.update({"cgroup_version": version, "processes": len(processes),
-                       "init_processes": len(init_processes), "init_uss_bytes": uss, "init_pss_bytes": pss,
+                       "init_processes": len(detail), "init_uss_bytes": uss, "init_pss_bytes": pss,
                        "init_rss_bytes": rss, "init_detail": detail,
                        "pid1_argv": self.pid1.cmdline()})
         return sample
