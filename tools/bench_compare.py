@@ -124,7 +124,7 @@ class ContainerReader:
         self.id = container_id
         pid = int(docker("inspect", "--format", "{{.State.Pid}}", container_id).strip() or 0)
         if pid <= 0:
-            raise BenchError("container %s is not running" % container_id[:12])
+            raise BenchError("container %s %s" % (container_id[:12], how_it_ended(container_id)))
         self.pid1 = psutil.Process(pid)
 
     def processes(self):
@@ -209,7 +209,7 @@ def start(init, tag, run_id):
 
     def up():
         if not reader.pid1.is_running():
-            raise BenchError("container %s (%s) has stopped: %s" % (name, init, logs_tail(container_id)))
+            raise BenchError("container %s (%s) %s" % (name, init, how_it_ended(container_id)))
         return reader.services_up()
     try:
         sleep_until(up, BOOT_TIMEOUT, "the services of %s" % name, interval=READY_INTERVAL)
@@ -218,9 +218,16 @@ def start(init, tag, run_id):
                          % (name, init, BOOT_TIMEOUT, logs_tail(container_id))) from None
 
 
+def how_it_ended(container_id):
+    status = docker("inspect", "--format", "{{.State.ExitCode}}", container_id).strip()
+    return "exited with status %s; its output: %s" % (status, logs_tail(container_id))
+
+
 def logs_tail(container_id):
+    """The container's last lines of output, on one line, without terminal colours (systemd's)."""
     completed = subprocess.run(["docker", "logs", "--tail", "3", container_id], capture_output=True, text=True)
-    return (completed.stdout + completed.stderr).strip().replace("\n", " | ") or "no output"
+    text = re.sub(r"\x1b\[[0-9;]*m", "", completed.stdout + completed.stderr)
+    return " | ".join(line.strip() for line in text.strip().splitlines()) or "no output"
 
 
 def containers_of(run_id, init):
