@@ -72,7 +72,7 @@ def test_bench_compare_measures_every_init(docker_client, image, base_image, tmp
         names = {entry["name"] for entry in sample["init_detail"]}
         names = {"python3" if name.startswith("python3") else name for name in names}  # python3.11
         assert names <= {PID1[init], "python3"} | INIT_PROCESSES[init], (init, names)
-        assert 0 < sample["start_seconds"] < 120 and 0 < sample["stop_seconds"] < 60, (init, sample)
+        assert sample["start_seconds"] > 0 and sample["stop_seconds"] > 0, (init, sample)  # never a time limit
         assert result["exit_codes"] == [sample["exit_code"]], (init, result)
         summary = result["summary"]["anon_bytes"]
         assert summary["min"] <= summary["median"] <= summary["max"], init
