@@ -377,34 +377,11 @@ def draw_panels(axes, results, inits):
     axes[0].legend()
 
 
-def check_image(image):
-    try:
-        docker("image", "inspect", "--format", "{{.Id}}", image)
-    except BenchError:
-        raise BenchError("image %s does not exist: build it with `make build`" % image) from None
-
-
-def resolve_base_image(image, wanted):
-    labelled = docker("image", "inspect", "--format", '{{index .Config.Labels "org.opencontainers.image.base.name"}}',
-                      image).strip()
-    labelled = "" if labelled == "<no value>" else labelled
-    if wanted and labelled and wanted != labelled:
-        raise BenchError("BASE_IMAGE %s is not the base of %s (its label says %s)" % (wanted, image, labelled))
-    base = wanted or labelled
-    if not base:
-        raise BenchError("%s has no org.opencontainers.image.base.name label: give BASE_IMAGE" % image)
-    try:
-        docker("image", "inspect", "--format", "{{.Id}}", base)
-    except BenchError:
-        raise BenchError("base image %s does not exist locally (make base, or docker pull)" % base) from None
-    return base
-
-
 def run(args, log):
     if shutil.which("hyperfine") is None:
         raise BenchError("hyperfine is not installed (Debian: apt-get install hyperfine; `make test-host` does)")
-    check_image(args.image)
-    base_image = resolve_base_image(args.image, args.base_image)
+    bench_image.check_image(args.image)
+    base_image = bench_image.resolve_base_image(args.image, args.base_image)
     tags, interpreted_base = build_images(args.image, log)
     report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
               "image": args.image, "base_image": base_image, "images": tags,
