@@ -111,4 +111,4 @@ clean:
 	rm -rf dist build/out .pytest_cache
 	-docker rmi $(NAME):$(VERSION) $(NAME)-builder:$(VERSION) 2>/dev/null
 	-docker rmi $(NAME)-bench-interpreted:$(VERSION) $(NAME)-bench-tini:$(VERSION) 2>/dev/null
-	-docker rmi $(foreach init,compiled interpreted supervisord s6 systemd,$(NAME)-compare-$(init):$(VERSION)) 2>/dev/null
+	-docker rmi $(foreach init,compiled interpreted supervisord s6 systemd,$(NAME)-bench-compare-$(init):$(VERSION)) 2>/dev/null

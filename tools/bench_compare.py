@@ -82,18 +82,10 @@ BOOT_TIMEOUT = 60.0
 READY_INTERVAL = 0.02
 
 
-def image_tag(image, init):
-    """NAME-compare-INIT:TAG next to the image NAME:TAG."""
-    repository, _, tag = image.rpartition(":")
-    if "/" in tag or not repository:
-        repository, tag = image, "latest"
-    return "%s-compare-%s:%s" % (repository, init, tag)
-
-
 def build_images(image, log):
     """{init: tag}, and make bench-image's interpreted image, which the interpreted init's
     is built on. Docker's build cache makes a second run's builds take seconds."""
-    tags = {init: image_tag(image, init) for init in INITS}
+    tags = {init: bench_image.derived_tag(image, "compare-" + init) for init in INITS}  # NAME-bench-compare-INIT
     interpreted_base = bench_image.derived_tag(image, "interpreted")
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as context:
         bench_image.build_context(context)  # make bench-image's: interpreted.Dockerfile, distro.sh, init/
