@@ -20,14 +20,17 @@ daemons, their configuration and their run scripts are the same: /etc/service/*/
                run on this host its row says why
 Each runs syslog-ng, cron and sshd, and `sleep infinity` as the main command.
 
-For each init in turn, hyperfine times `bench_compare.py start` N times: `docker run
---detach`, then until every service is up, seen from the host (the daemons syslog-ng,
-cron and sshd run, sshd has written its PID file, i.e. listens, /dev/log is a socket, and
-the main command runs). Its containers stay up. Once all are up and --settle seconds
-more have passed, each container is read (ContainerReader): its memory cgroup (anon, file
-and total; cgroup v1 or v2), its processes (psutil), and the USS, PSS and RSS of its init
-processes (PID 1 and the supervisors: INIT_PROCESSES). Then, init by init, hyperfine times
-`docker stop` of each container, and the exit code is read. Writes OUT/bench-compare.json,
+First one untimed container of each init (it warms the page cache; an init that does not
+come up is found here). Then hyperfine times `bench_compare.py start` of N containers of
+each init, round by round (one of each init a round, so that a change in the machine's
+load weighs on all alike): `docker run --detach`, then until every service is up, seen
+from the host (the daemons syslog-ng, cron and sshd run, sshd has written its PID file,
+i.e. listens, /dev/log is a socket, and the main command runs). The containers stay up.
+Once all are up and --settle seconds more have passed, each container is read
+(ContainerReader): its memory cgroup (anon, file and total; cgroup v1 or v2), its
+processes (psutil), and the USS, PSS and RSS of its init processes (PID 1 and the
+supervisors: INIT_PROCESSES). Then hyperfine times `docker stop` of each container, in
+the same rounds, and the exit code is read. Writes OUT/bench-compare.json,
 OUT/bench-compare.md and OUT/bench-compare.png; with --docs (or afterwards, `publish`) also
 the docs' copies: docs/bench-compare.json and .png, the table in docs/benchmark.md and the
 README's headline, generated from the JSON (tools/bench_compare_report.py).
@@ -46,7 +49,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 
 import psutil
 
@@ -82,10 +84,15 @@ BOOT_TIMEOUT = 60.0
 READY_INTERVAL = 0.02
 
 
+def image_tag(image, init):
+    """NAME-bench-compare-INIT:TAG next to the image NAME:TAG, beside make bench-image's."""
+    return bench_image.derived_tag(image, "compare-" + init)
+
+
 def build_images(image, log):
     """{init: tag}, and make bench-image's interpreted image, which the interpreted init's
     is built on. Docker's build cache makes a second run's builds take seconds."""
-    tags = {init: bench_image.derived_tag(image, "compare-" + init) for init in INITS}  # NAME-bench-compare-INIT
+    tags = {init: image_tag(image, init) for init in INITS}
     interpreted_base = bench_image.derived_tag(image, "interpreted")
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as context:
         bench_image.build_context(context)  # make bench-image's: interpreted.Dockerfile, distro.sh, init/
@@ -191,10 +198,15 @@ class ContainerReader:
         return sample
 
 
-def start(init, tag, run_id):
-    """`docker run` one container of INIT, then wait until its services are up (what
-    hyperfine times)."""
-    name = "%s%s-%s-%s" % (CONTAINER_PREFIX, init, run_id, uuid.uuid4().hex[:8])
+def container_name(init, run_id, number):
+    return "%s%s-%s-%s" % (CONTAINER_PREFIX, init, run_id, number)
+
+
+def start(init, image, run_id, number):
+    """`docker run` container NUMBER of INIT (its image built from IMAGE), then wait until
+    its services are up (what hyperfine times)."""
+    name = container_name(init, run_id, number)
+    tag = image_tag(image, init)
     container_id = docker("run", "--detach", "--name", name, "--label", "%s=%s" % (RUN_LABEL, run_id),
                           "--label", "%s=%s" % (INIT_LABEL, init), *RUN_OPTIONS.get(init, ()), tag).strip()
     reader = ContainerReader(container_id)
@@ -220,6 +232,10 @@ def logs_tail(container_id):
     completed = subprocess.run(["docker", "logs", "--tail", "3", container_id], capture_output=True, text=True)
     text = re.sub(r"\x1b\[[0-9;]*m", "", completed.stdout + completed.stderr)
     return " | ".join(line.strip() for line in text.strip().splitlines()) or "no output"
+
+
+def name_to_id(name):
+    return docker("inspect", "--format", "{{.Id}}", name).strip()
 
 
 def containers_of(run_id, init):
@@ -261,18 +277,27 @@ def hyperfine(arguments, export):
         return json.load(stream)["results"]
 
 
-def time_starts(init, tag, args, scratch):
-    """hyperfine's figures of N starts of INIT (each until every service is up)."""
-    command = shlex.join([sys.executable, os.path.abspath(__file__), "start", init, tag, args.run_id])
-    (result,) = hyperfine(["--runs", str(args.containers), command], os.path.join(scratch, "start-%s.json" % init))
-    return result
+def start_command(image, run_id, init="{init}", number="{number}"):
+    return [sys.executable, os.path.abspath(__file__), "start", init, image, run_id, str(number)]
 
 
-def warm_up(init, tag, run_id):
+def time_starts(inits, args, scratch):
+    """{container name: seconds}: hyperfine times the start of each container (until every
+    service is up), round by round, one of each init a round (`-L init` varies fastest), so
+    that a machine whose load changes during the run weighs on every init alike."""
+    numbers = ",".join(str(number) for number in range(1, args.containers + 1))
+    results = hyperfine(["--runs", "1", "--parameter-list", "init", ",".join(inits), "--parameter-list", "number",
+                         numbers, shlex.join(start_command(args.image, args.run_id))],
+                        os.path.join(scratch, "start.json"))
+    return {container_name(result["parameters"]["init"], args.run_id, result["parameters"]["number"]): result["mean"]
+            for result in results}
+
+
+def warm_up(init, image, run_id):
     """Starts one container of INIT, untimed, so that the timed starts find the page cache
     warm (the first container of the run would pay for reading the daemons' files from
     disk); None when it came up, else why not (the one line `start` says)."""
-    completed = subprocess.run([sys.executable, os.path.abspath(__file__), "start", init, tag, run_id],
+    completed = subprocess.run(start_command(image, run_id, init, "warm-up"),
                                capture_output=True, text=True, timeout=BOOT_TIMEOUT + 120)
     if completed.returncode == 0:
         return None
@@ -280,10 +305,11 @@ def warm_up(init, tag, run_id):
     return lines[-1].split(": ", 1)[-1] if lines else "exit %d" % completed.returncode
 
 
-def time_stops(names, scratch, init):
-    """{name: seconds}: hyperfine times `docker stop NAME` of each container once."""
+def time_stops(names, scratch):
+    """{name: seconds}: hyperfine times `docker stop NAME` of each container once, in the
+    order of NAMES."""
     results = hyperfine(["--runs", "1", "--parameter-list", "name", ",".join(names), "docker stop {name}"],
-                        os.path.join(scratch, "stop-%s.json" % init))
+                        os.path.join(scratch, "stop.json"))
     return {result["parameters"]["name"]: result["mean"] for result in results}
 
 
@@ -383,50 +409,46 @@ def run(args, log):
     results = report["results"]
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as scratch:
         try:
-            starts = {}
             for init in INITS:
                 log("*** %s: one container to warm up" % init)
-                reason = warm_up(init, tags[init], args.run_id)
+                reason = warm_up(init, args.image, args.run_id)
                 remove_containers(args.run_id, init)
                 if reason and init not in OPTIONAL:
                     raise BenchError("%s: %s" % (init, reason))
                 if reason:
                     log("*** %s does not run here: %s" % (init, reason))
                     results[init] = {"image": tags[init], "skipped": "does not run here (%s)" % reason}
-            for init in INITS:
-                if init not in results:
-                    log("*** %s: timing %d starts (hyperfine)" % (init, args.containers))
-                    starts[init] = time_starts(init, tags[init], args, scratch)
+            measured = [init for init in INITS if init not in results]
+            log("*** timing %d starts of each of %s, a round at a time (hyperfine)"
+                % (args.containers, ", ".join(measured)))
+            starts = time_starts(measured, args, scratch)
             log("*** all up; settling %.0f s" % args.settle)
             time.sleep(args.settle)
-            samples = {}
-            for init in starts:
-                samples[init] = []
-                for container_id in containers_of(args.run_id, init):
-                    sample = ContainerReader(container_id).measure(init)
-                    sample["name"] = docker("inspect", "--format", "{{.Name}}", container_id).strip().lstrip("/")
-                    samples[init].append(sample)
-            for init in starts:
-                log("*** %s: timing docker stop of each container (hyperfine)" % init)
-                stops = time_stops([sample["name"] for sample in samples[init]], scratch, init)
+            samples = {init: [] for init in measured}
+            # round by round, one container of each init a round, as they were started
+            order = [(init, container_name(init, args.run_id, number))
+                     for number in range(1, args.containers + 1) for init in measured]
+            for init, name in order:
+                sample = ContainerReader(name_to_id(name)).measure(init)
+                sample.update({"name": name, "start_seconds": starts[name]})
+                samples[init].append(sample)
+            log("*** timing docker stop of each container, a round at a time (hyperfine)")
+            stops = time_stops([name for _init, name in order], scratch)
+            for init in measured:
                 for sample in samples[init]:
                     sample["stop_seconds"] = stops[sample["name"]]
                     sample["exit_code"] = int(docker("inspect", "--format", "{{.State.ExitCode}}",
                                                      sample["name"]).strip())
         finally:
             remove_run(args.run_id)
-    for init, result in starts.items():
-        # hyperfine times the starts in order, and the containers are listed oldest first
-        for sample, seconds in zip(samples[init], result["times"]):
-            sample["start_seconds"] = seconds
+    for init in measured:
         results[init] = {"image": tags[init], "containers": samples[init], "summary": summarise(samples[init]),
-                         "start_hyperfine": {key: result[key] for key in ("mean", "stddev", "median", "min", "max")},
                          "exit_codes": [sample["exit_code"] for sample in samples[init]]}
     for init, (over_base, own) in sizes(args.image, base_image, tags, interpreted_base).items():
         results[init]["image_bytes_over_base"] = over_base
         results[init]["init_bytes"] = own
     report["results"] = {init: results[init] for init in INITS}
-    versions = {sample["cgroup_version"] for init in starts for sample in samples[init]}
+    versions = {sample["cgroup_version"] for init in measured for sample in samples[init]}
     version = versions.pop() if len(versions) == 1 else "mixed"
     report["cgroup"] = {"version": version,
                         "anon": "memory.stat anon" if version == 2 else "memory.stat total_rss",
@@ -467,8 +489,9 @@ def parse_args(argv):
     bench.add_argument("--no-chart", action="store_true", help="do not draw bench-compare.png")
     one = commands.add_parser("start", help="start one container and wait until its services are up")
     one.add_argument("init", choices=INITS)
-    one.add_argument("tag")
+    one.add_argument("image", help="the image under test; INIT's image is NAME-bench-compare-INIT:TAG")
     one.add_argument("run_id")
+    one.add_argument("number", help="the container's number in the run (its name's last part)")
     publish = commands.add_parser("publish", help="copy a run's JSON and chart to docs/ and regenerate the "
                                                   "docs' table and the README's headline from them")
     publish.add_argument("--out", default=os.path.join(ROOT, "dist"),
@@ -526,7 +549,7 @@ def main(argv=None, log=print):
     previous = {signum: signal.signal(signum, raise_on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
         if args.command == "start":
-            start(args.init, args.tag, args.run_id)
+            start(args.init, args.image, args.run_id, args.number)
             return 0
         if args.command == "publish":
             publish_run(args.out, log)
