@@ -17,14 +17,17 @@ VENV        ?= .venv
 # Extra CA bundle / index for networks behind a TLS proxy (optional, never baked into an image).
 PIP_CA_BUNDLE ?=
 PIP_INDEX_URL ?=
-# make bench-image: the image under test and how many idle containers of each variant.
+# make bench-image, make bench-compare: the image under test and how many idle containers
+# of each variant (init).
 IMAGE            ?= $(NAME):$(VERSION)
 BENCH_CONTAINERS ?= 10
+# make bench-compare: 0 leaves the docs alone (only dist/bench-compare.*).
+BENCH_DOCS       ?= 1
 
 TEST_PY  := $(VENV)/bin/python
 PYTEST   := $(VENV)/bin/pytest
 
-.PHONY: all help build-host test-host init init-arm64 build test test-init test-arm64 lint venv bench bench-image base tag_latest release clean
+.PHONY: all help build-host test-host init init-arm64 build test test-init test-arm64 lint venv bench bench-image bench-compare base tag_latest release clean
 
 ## all: the default goal, `make build`
 all: build
@@ -32,7 +35,7 @@ all: build
 ## help: list the targets, each with what it does
 help:
 	@awk '/^## [A-Za-z0-9_-]+: / { name = $$2; sub(/:$$/, "", name); sub(/^## [^:]*: /, ""); said[name] = $$0; next } \
-	  /^[A-Za-z0-9_-]+:([^=]|$$)/ { name = $$1; sub(/:.*/, "", name); if (name in said) printf "  %-12s %s\n", name, said[name] }' \
+	  /^[A-Za-z0-9_-]+:([^=]|$$)/ { name = $$1; sub(/:.*/, "", name); if (name in said) printf "  %-14s %s\n", name, said[name] }' \
 	  $(firstword $(MAKEFILE_LIST))
 
 ## build-host: make this machine ready for `make build` (a Docker engine; the local base when BASE_IMAGE or BUILDER_BASE is it)
@@ -96,6 +99,15 @@ bench-image:
 	  PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) PIP_INDEX_URL=$(PIP_INDEX_URL) \
 	  bash tools/bench-image.sh --containers $(BENCH_CONTAINERS)
 
+## bench-compare: the same services under IMAGE's my_init, the interpreted one, supervisord, s6 and systemd
+##   (as root, after `make build`; BENCH_CONTAINERS of each; writes dist/bench-compare.* and
+##   regenerates docs/bench-compare.json/.png, the table in docs/benchmark.md and the README's
+##   headline; BENCH_DOCS=0 leaves the docs alone)
+bench-compare:
+	IMAGE=$(IMAGE) BASE_IMAGE=$(if $(filter file,$(origin BASE_IMAGE)),,$(BASE_IMAGE)) \
+	  PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) PIP_INDEX_URL=$(PIP_INDEX_URL) \
+	  bash tools/bench-compare.sh --containers $(BENCH_CONTAINERS) $(if $(filter 0,$(BENCH_DOCS)),,--docs)
+
 ## base: a local Debian bookworm base image for machines with no registry
 base:
 	bash tools/make-base.sh $(LOCAL_BASE)
@@ -108,8 +120,9 @@ tag_latest:
 release: test tag_latest
 	@echo "*** Tagged $(NAME):$(VERSION) and $(NAME):latest; push them with: docker push $(NAME):$(VERSION) && docker push $(NAME):latest"
 
-## clean: remove dist/, build/out/ and the images `make build` and `make bench-image` made
+## clean: remove dist/, build/out/ and the images `make build`, `make bench-image` and `make bench-compare` made
 clean:
 	rm -rf dist build/out .pytest_cache
 	-docker rmi $(NAME):$(VERSION) $(NAME)-builder:$(VERSION) 2>/dev/null
 	-docker rmi $(NAME)-bench-interpreted:$(VERSION) $(NAME)-bench-tini:$(VERSION) 2>/dev/null
+	-docker rmi $(foreach init,compiled interpreted supervisord s6 systemd,$(NAME)-bench-compare-$(init):$(VERSION)) 2>/dev/null

@@ -232,6 +232,20 @@ def memory_cgroup(proc_cgroup, cgroup_root=CGROUP_ROOT):
     raise BenchError("no memory cgroup in: %s" % " ".join(proc_cgroup.split()))
 
 
+def container_cgroup(directory, container_id):
+    """The container's own cgroup DIRECTORY, from that of its PID 1: the same, or the
+    nearest one above it named after the container (CONTAINER_ID, the full id), as Docker
+    names it with either driver (.../docker/ID, .../docker-ID.scope); an init that makes
+    cgroups of its own (systemd) runs in one below it (ID/init.scope). DIRECTORY itself
+    when none above is named so."""
+    found = directory
+    while container_id not in os.path.basename(found):
+        if os.path.dirname(found) == found:
+            return directory
+        found = os.path.dirname(found)
+    return found
+
+
 def cgroup_directory(pid):
     """(cgroup version, directory) of PID's memory cgroup, seen from this host."""
     with open("/proc/%d/cgroup" % pid) as stream:

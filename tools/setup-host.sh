@@ -30,9 +30,9 @@ set -euo pipefail
 # process tools the tests call; locales: a non-UTF-8 locale for tests/build (localedef);
 # openssh-client: the ssh tests; podman: the Podman image tests; busybox-static: the static
 # program tools/setup-podman.sh runs to try Podman's runtime; ca-certificates: HTTPS to
-# PyPI and the CA bundle CI passes as PIP_CA_BUNDLE.
+# PyPI and the CA bundle CI passes as PIP_CA_BUNDLE; hyperfine: make bench-compare times with it.
 test_packages=(runit tini dumb-init debootstrap patchelf ccache procps psmisc locales openssh-client
-    ca-certificates make gcc patch python3-venv podman busybox-static musl-tools binutils)
+    ca-certificates make gcc patch python3-venv podman busybox-static musl-tools binutils hyperfine)
 
 is_root() {
     [ "$(id -u)" -eq 0 ]
