@@ -26,6 +26,11 @@ class Variant:
         self.name = name
         self.init_root = init_root  # a copy every user can read (non-root cases)
 
+    def launcher(self):
+        """argv prefix that starts an init the way a container engine does: every signal
+        at its default, none blocked (programs/pristine.c, built by conftest.py)."""
+        return [os.path.join(self.init_root, "pristine")]
+
     def my_init(self):
         if self.name == "interpreted":
             return [PYTHON, "-m", "my_init"]
@@ -45,20 +50,20 @@ class Variant:
 
 
 class FaultShim:
-    """programs/fail_fork.c, as each variant can take it (conftest.py's fork_shim): the
-    interpreted variant's python preloads LIBRARY; the compiled variant, when static, runs
-    TEST_BUILD/my_init instead, the test-only build with the shim linked in."""
+    """A shim of programs/ (conftest.py's fork_shim, fault_shim), as each variant can take
+    it: the interpreted variant's python preloads LIBRARY (set by `env`, so that the
+    launchers before it, pristine among them, never load it); the compiled variant, when
+    static, runs TEST_BUILD/my_init instead, the test-only build with the shim linked in."""
 
     def __init__(self, library, test_build=None):
         self.library = library
         self.test_build = test_build
 
-    def inject(self, variant, environment):
-        """Sets up ENVIRONMENT for VARIANT; returns the argv to run instead, or None."""
+    def init_argv(self, variant):
+        """The argv that runs VARIANT's my_init with the shim in it."""
         if variant.name == "compiled" and self.test_build is not None:
             return [os.path.join(self.test_build, "my_init")]
-        environment["LD_PRELOAD"] = self.library
-        return None
+        return ["env", "LD_PRELOAD=" + self.library] + variant.my_init()
 
 
 def install_exit_tool(init):
@@ -111,9 +116,11 @@ class InitRun:
         environment = self.variant.environment()
         environment.update(env or {})
         if preload is not None:
-            argv = preload.inject(self.variant, environment) or argv
-        init_argv = argv if argv is not None else self.variant.my_init()
-        init_argv = list(init_argv) + list(args) + (["--"] + list(command) if command else [])
+            init_argv = preload.init_argv(self.variant)
+        else:
+            init_argv = argv if argv is not None else self.variant.my_init()
+        init_argv = (self.variant.launcher() + list(init_argv) + list(args)
+                     + (["--"] + list(command) if command else []))
         if user is not None:
             entry = pwd.getpwnam(user)
             user = "%d:%d" % (entry.pw_uid, entry.pw_gid)
@@ -146,13 +153,13 @@ class InitRun:
 
     @staticmethod
     def _is_init(pid):
-        """True once `pid` has exec'd the init (not unshare, setpriv or the sandbox)."""
+        """True once `pid` has exec'd the init (not unshare, setpriv, pristine, env or the sandbox)."""
         try:
             with open("/proc/%d/cmdline" % pid, "rb") as file:
                 argv = file.read().split(b"\0")
         except OSError:
             return False
-        launcher = os.path.basename(argv[0]) in (b"unshare", b"setpriv")
+        launcher = os.path.basename(argv[0]) in (b"unshare", b"setpriv", b"pristine", b"env")
         return not launcher and not any(arg.endswith(b"sandbox.py") for arg in argv[:2])
 
     def wait_for_file(self, relative, timeout=10, directory=None):

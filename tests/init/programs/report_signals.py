@@ -6,11 +6,17 @@ import signal
 import sys
 
 EXCLUDED = {signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD}
-report = open(sys.argv[1], "a", buffering=1)
+# A descriptor, not a buffered file: a handler that writes while "ready" is being written
+# would find the file's buffer in use (a reentrant call).
+report = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+
+def write_line(text):
+    os.write(report, (text + "\n").encode())
 
 
 def received(signum, frame):
-    report.write(signal.Signals(signum).name + "\n")
+    write_line(signal.Signals(signum).name)
     if signum in (signal.SIGTERM, signal.SIGINT):
         os._exit(0)
 
@@ -21,6 +27,6 @@ for signum in signal.valid_signals():
             signal.signal(signum, received)
         except (OSError, ValueError):
             pass
-report.write("ready\n")
+write_line("ready")
 while True:
     signal.pause()
