@@ -17,6 +17,11 @@ VENV        ?= .venv
 # Extra CA bundle / index for networks behind a TLS proxy (optional, never baked into an image).
 PIP_CA_BUNDLE ?=
 PIP_INDEX_URL ?=
+# make release: where to push (required), for which platforms and bases (tools/release.sh).
+REGISTRY     ?=
+PLATFORMS    ?= linux/amd64,linux/arm64
+BASES        ?=
+RELEASE_NAME ?= $(NAME)
 # make bench-image, make bench-compare: the image under test and how many idle containers
 # of each variant (init).
 IMAGE            ?= $(NAME):$(VERSION)
@@ -27,7 +32,7 @@ BENCH_DOCS       ?= 1
 TEST_PY  := $(VENV)/bin/python
 PYTEST   := $(VENV)/bin/pytest
 
-.PHONY: all help build-host test-host init init-arm64 build test test-init test-arm64 lint venv bench bench-image bench-compare base tag_latest release clean
+.PHONY: all help build-host test-host init init-arm64 build test test-init test-arm64 lint venv bench bench-image bench-compare base tag_latest release release-rehearsal-arm64 clean
 
 ## all: the default goal, `make build`
 all: build
@@ -116,9 +121,16 @@ base:
 tag_latest:
 	docker tag $(NAME):$(VERSION) $(NAME):latest
 
-## release: test, then tag_latest
-release: test tag_latest
-	@echo "*** Tagged $(NAME):$(VERSION) and $(NAME):latest; push them with: docker push $(NAME):$(VERSION) && docker push $(NAME):latest"
+## release: build, smoke-check and push each base for each platform, one manifest list per tag, and the static init
+##   (REGISTRY=... required; PLATFORMS, BASES, RELEASE_NAME, LATEST_BASE; see tools/release.sh)
+release: build-host
+	REGISTRY=$(REGISTRY) PLATFORMS=$(PLATFORMS) BASES=$(BASES) RELEASE_NAME=$(RELEASE_NAME) VERSION=$(VERSION) \
+	  BUILDER_BASE=$(BUILDER_BASE) PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) PIP_INDEX_URL=$(PIP_INDEX_URL) \
+	  bash tools/release.sh
+
+## release-rehearsal-arm64: `make release` of the Debian base for amd64 and arm64 to a registry on 127.0.0.1, then the arm64 image's PID-1 smoke under emulation (slow)
+release-rehearsal-arm64: venv
+	PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) RELEASE_PLATFORMS=linux/amd64,linux/arm64 $(PYTEST) -v tests/image/test_release.py
 
 ## clean: remove dist/, build/out/ and the images `make build`, `make bench-image` and `make bench-compare` made
 clean:
