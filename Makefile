@@ -128,9 +128,12 @@ release: build-host
 	  BUILDER_BASE=$(BUILDER_BASE) PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) PIP_INDEX_URL=$(PIP_INDEX_URL) \
 	  bash tools/release.sh
 
-## release-rehearsal-arm64: `make release` of the Debian base for amd64 and arm64 to a registry on 127.0.0.1, then the arm64 image's PID-1 smoke under emulation (slow)
+## release-rehearsal-arm64: tests/image/test_release.py for amd64 and arm64: Debian bases for both (arm64 made under emulation), `make release` to a registry on 127.0.0.1, the arm64 image's PID-1 smoke emulated (root; slow)
 release-rehearsal-arm64: venv
-	PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) RELEASE_PLATFORMS=linux/amd64,linux/arm64 $(PYTEST) -v tests/image/test_release.py
+	docker image inspect $(LOCAL_BASE)-amd64 >/dev/null 2>&1 || docker tag $(LOCAL_BASE) $(LOCAL_BASE)-amd64
+	ARCH=arm64 bash tools/make-base.sh $(LOCAL_BASE)-arm64
+	RELEASE_PLATFORMS=linux/amd64,linux/arm64 RELEASE_BASE='$(LOCAL_BASE)-{arch}' BUILDER_BASE='$(LOCAL_BASE)-{arch}' \
+	  PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) $(PYTEST) -v tests/image/test_release.py
 
 ## clean: remove dist/, build/out/ and the images `make build`, `make bench-image` and `make bench-compare` made
 clean:

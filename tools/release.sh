@@ -35,6 +35,9 @@
 #   SOURCE_URL    the org.opencontainers.image.source label (optional)
 #   OUT           where the tarballs and digests.txt go (default dist/release)
 #
+# `tools/release.sh --bases` lists the short names and their images; `--short-name IMAGE`
+# prints one image's (any debian:bookworm, a local one too: debian12).
+#
 # Pushing needs a login first (docker login; buildah reads docker's credentials too).
 set -euo pipefail
 
@@ -63,11 +66,16 @@ short_name() {
     esac
 }
 
-if [ "${1:-}" = --bases ]; then
-    for image in "${known_bases[@]}"; do printf '%-16s %s\n' "$(short_name "$image")" "$image"; done
-    exit 0
-fi
-[ $# -eq 0 ] || die "usage: REGISTRY=... tools/release.sh (or --bases: the short names)"
+case ${1:-} in
+    --bases)
+        for image in "${known_bases[@]}"; do printf '%-16s %s\n' "$(short_name "$image")" "$image"; done
+        exit 0 ;;
+    --short-name)
+        [ $# -eq 2 ] || die "usage: tools/release.sh --short-name IMAGE"
+        short_name "$2" || die "no short name for '$2' (give it in BASES as SHORT=IMAGE)"
+        exit 0 ;;
+esac
+[ $# -eq 0 ] || die "usage: REGISTRY=... tools/release.sh (--bases: the short names; --short-name IMAGE)"
 
 registry=${REGISTRY:-}
 [ -n "$registry" ] || die "REGISTRY is required (e.g. make release REGISTRY=ghcr.io/OWNER); there is no default push target"
