@@ -22,6 +22,7 @@ REGISTRY     ?=
 PLATFORMS    ?= linux/amd64,linux/arm64
 BASES        ?=
 RELEASE_NAME ?= $(NAME)
+STAGE        ?= all
 # make bench-image, make bench-compare: the image under test and how many idle containers
 # of each variant (init).
 IMAGE            ?= $(NAME):$(VERSION)
@@ -122,9 +123,9 @@ tag_latest:
 	docker tag $(NAME):$(VERSION) $(NAME):latest
 
 ## release: build, smoke-check and push each base for each platform, one manifest list per tag, and the static init
-##   (REGISTRY=... required; PLATFORMS, BASES, RELEASE_NAME, LATEST_BASE; see tools/release.sh)
+##   (REGISTRY=... required; PLATFORMS, BASES, RELEASE_NAME, STAGE; see tools/release.sh)
 release: build-host
-	REGISTRY=$(REGISTRY) PLATFORMS=$(PLATFORMS) BASES=$(BASES) RELEASE_NAME=$(RELEASE_NAME) VERSION=$(VERSION) \
+	REGISTRY=$(REGISTRY) PLATFORMS=$(PLATFORMS) BASES=$(BASES) RELEASE_NAME=$(RELEASE_NAME) VERSION=$(VERSION) STAGE=$(STAGE) \
 	  BUILDER_BASE=$(BUILDER_BASE) PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) PIP_INDEX_URL=$(PIP_INDEX_URL) \
 	  bash tools/release.sh
 

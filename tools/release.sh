@@ -13,7 +13,7 @@
 #   latest          the default base's (defaults.env's DEFAULT_BASE_IMAGE; LATEST_BASE)
 #
 # The static init (the same on every base) goes out once per architecture, taken from
-# the first base's image: dist/release/my_init-VERSION-ARCH.tar.gz (the directory
+# the first base's image (so list the default base first when releasing several): dist/release/my_init-VERSION-ARCH.tar.gz (the directory
 # my_init/: my_init, setuser and what the binary loads beside it) with its .sha256, and a
 # tiny image, REGISTRY/NAME-init:VERSION (and :latest), holding only /usr/lib/my_init/ and
 # the links /sbin/my_init and /sbin/setuser, for `COPY --from`.
@@ -33,7 +33,12 @@
 #   TLS_VERIFY    true/false for buildah and skopeo; default false for a registry on
 #                 127.0.0.1 or localhost (plain http, which docker also allows there), else true
 #   SOURCE_URL    the org.opencontainers.image.source label (optional)
+#   INIT          1 (default): the first base gives the static init; 0: no init (CI's
+#                 jobs for the other bases)
 #   OUT           where the tarballs and digests.txt go (default dist/release)
+#   STAGE         all (default); images: only build, smoke-check and push the per-arch
+#                 images and the init (one machine per architecture, e.g. CI's arm64
+#                 runners); manifests: only join what `images` pushed into the lists
 #
 # `tools/release.sh --bases` lists the short names and their images; `--short-name IMAGE`
 # prints one image's (any debian:bookworm, a local one too: debian12).
@@ -113,6 +118,14 @@ for entry in "${requested[@]}"; do
 done
 [ ${#base_shorts[@]} -gt 0 ] || die "BASES is empty"
 
+case ${INIT:-1} in
+    0 | 1) with_init=${INIT:-1} ;;
+    *) die "INIT must be 0 or 1, got '$INIT'" ;;
+esac
+case ${STAGE:-all} in
+    all | images | manifests) stage=${STAGE:-all} ;;
+    *) die "STAGE must be all, images or manifests, got '$STAGE'" ;;
+esac
 case ${TLS_VERIFY:-} in
     true | false) tls_verify=$TLS_VERIFY ;;
     "") case $registry in
@@ -169,56 +182,72 @@ push() {
     echo "*** pushed $2"
 }
 
+# build_and_push I PLATFORM: base I for PLATFORM built, smoke-checked and pushed; the
+# first base of each architecture also gives the static init (tarball and tiny image).
+build_and_push() {
+    local i=$1 platform=$2 arch base_image builder_base local_image status container tarball
+    arch=${platform#linux/}
+    base_image=${base_images[$i]//\{arch\}/$arch}
+    builder_base=${BUILDER_BASE:-$DEFAULT_BUILDER_BASE}
+    builder_base=${builder_base//\{arch\}/$arch}
+    local_image=$local_name-$short-$arch:$version
+    echo "*** $short ($base_image) for $platform"
+    NAME=$local_name-$short-$arch VERSION=$version TAG=$version BASE_IMAGE=$base_image BUILDER_BASE=$builder_base \
+        DOCKER_BUILD_OPTIONS="--platform $platform $labels" bash "$repo_root/tools/build-image.sh"
+    actual=$(docker image inspect --format '{{.Os}}/{{.Architecture}}' "$local_image")
+    [ "$actual" = "$platform" ] || die "$local_image is $actual, not $platform (is the base $base_image for $platform?)"
+    # The smoke check: my_init boots, runs the command and exits with its code.
+    status=0
+    docker run --rm --platform "$platform" "$local_image" /sbin/my_init -- sh -c 'exit 3' >/dev/null 2>&1 || status=$?
+    [ "$status" -eq 3 ] || die "smoke check: $local_image's my_init -- sh -c 'exit 3' exited $status, not 3"
+    echo "*** smoke check passed on $platform: my_init passed on exit code 3"
+    push "$local_image" "$registry/$name:$version-$short-$arch"
+    [ "$i" -eq 0 ] && [ "$with_init" = 1 ] || return 0
+    # The static init, from this image: the tarball and the tiny image.
+    rm -rf "$work/init" && mkdir -p "$work/init/rootfs/usr/lib" "$work/init/rootfs/sbin"
+    container=$(docker create --platform "$platform" "$local_image")
+    docker cp "$container:/usr/lib/my_init" "$work/init/rootfs/usr/lib/my_init"
+    docker rm "$container" >/dev/null
+    ln -s /usr/lib/my_init/my_init "$work/init/rootfs/sbin/my_init"
+    ln -s /usr/lib/my_init/setuser "$work/init/rootfs/sbin/setuser"
+    tarball=my_init-$version-$arch.tar.gz
+    tar -C "$work/init/rootfs/usr/lib" --owner=0 --group=0 --numeric-owner -czf "$out/$tarball" my_init
+    (cd "$out" && sha256sum "$tarball" >"$tarball.sha256")
+    echo "*** $out/$tarball: $(cut -d' ' -f1 "$out/$tarball.sha256")"
+    cp "$repo_root/tools/release-init.Dockerfile" "$work/init/Dockerfile"
+    docker build --quiet --platform "$platform" --label "org.opencontainers.image.version=$version" \
+        --label "org.opencontainers.image.revision=$revision" \
+        -t "$local_name-init-$arch:$version" "$work/init" >/dev/null
+    push "$local_name-init-$arch:$version" "$registry/$name-init:$version-$arch"
+}
+
+# require_pushed REF: the manifest stage joins only what the images stage pushed.
+require_pushed() {
+    skopeo inspect --raw --tls-verify="$tls_verify" "docker://$1" >/dev/null 2>&1 ||
+        die "$1 is not in the registry (STAGE=images pushes it first)"
+}
+
 started=$(date +%s)
-init_done=""
 for i in "${!base_shorts[@]}"; do
     short=${base_shorts[$i]}
-    arch_refs=() init_refs=()
+    if [ "$stage" != manifests ]; then
+        for platform in "${platforms[@]}"; do build_and_push "$i" "$platform"; done
+    fi
+    [ "$stage" != images ] || continue
+    arch_refs=()
     for platform in "${platforms[@]}"; do
-        arch=${platform#linux/}
-        base_image=${base_images[$i]//\{arch\}/$arch}
-        builder_base=${BUILDER_BASE:-$DEFAULT_BUILDER_BASE}
-        builder_base=${builder_base//\{arch\}/$arch}
-        local_image=$local_name-$short-$arch:$version
-        echo "*** $short ($base_image) for $platform"
-        NAME=$local_name-$short-$arch VERSION=$version TAG=$version BASE_IMAGE=$base_image BUILDER_BASE=$builder_base \
-            DOCKER_BUILD_OPTIONS="--platform $platform $labels" bash "$repo_root/tools/build-image.sh"
-        actual=$(docker image inspect --format '{{.Os}}/{{.Architecture}}' "$local_image")
-        [ "$actual" = "$platform" ] || die "$local_image is $actual, not $platform (is the base $base_image for $platform?)"
-        # The smoke check: my_init boots, runs the command and exits with its code.
-        status=0
-        docker run --rm --platform "$platform" "$local_image" /sbin/my_init -- sh -c 'exit 3' >/dev/null 2>&1 || status=$?
-        [ "$status" -eq 3 ] || die "smoke check: $local_image's my_init -- sh -c 'exit 3' exited $status, not 3"
-        echo "*** smoke check passed on $platform: my_init passed on exit code 3"
-        push "$local_image" "$registry/$name:$version-$short-$arch"
-        arch_refs+=("$registry/$name:$version-$short-$arch")
-
-        if [[ " $init_done " != *" $arch "* ]]; then
-            # The static init, from this image: the tarball and the tiny image.
-            rm -rf "$work/init" && mkdir -p "$work/init/rootfs/usr/lib" "$work/init/rootfs/sbin"
-            container=$(docker create --platform "$platform" "$local_image")
-            docker cp "$container:/usr/lib/my_init" "$work/init/rootfs/usr/lib/my_init"
-            docker rm "$container" >/dev/null
-            ln -s /usr/lib/my_init/my_init "$work/init/rootfs/sbin/my_init"
-            ln -s /usr/lib/my_init/setuser "$work/init/rootfs/sbin/setuser"
-            tarball=my_init-$version-$arch.tar.gz
-            tar -C "$work/init/rootfs/usr/lib" --owner=0 --group=0 --numeric-owner -czf "$out/$tarball" my_init
-            (cd "$out" && sha256sum "$tarball" >"$tarball.sha256")
-            echo "*** $out/$tarball: $(cut -d' ' -f1 "$out/$tarball.sha256")"
-            cp "$repo_root/tools/release-init.Dockerfile" "$work/init/Dockerfile"
-            docker build --quiet --platform "$platform" --label "org.opencontainers.image.version=$version" \
-                --label "org.opencontainers.image.revision=$revision" \
-                -t "$local_name-init-$arch:$version" "$work/init" >/dev/null
-            push "$local_name-init-$arch:$version" "$registry/$name-init:$version-$arch"
-            init_refs+=("$registry/$name-init:$version-$arch")
-            init_done+=" $arch"
-        fi
+        arch_refs+=("$registry/$name:$version-$short-${platform#linux/}")
+        require_pushed "${arch_refs[-1]}"
     done
     targets=("$registry/$name:$version-$short" "$registry/$name:$short")
     [ "$short" = "$latest_short" ] && targets+=("$registry/$name:latest")
     publish_list "${targets[@]}"
-    if [ ${#init_refs[@]} -gt 0 ]; then
-        arch_refs=("${init_refs[@]}")
+    if [ "$i" -eq 0 ] && [ "$with_init" = 1 ]; then
+        arch_refs=()
+        for platform in "${platforms[@]}"; do
+            arch_refs+=("$registry/$name-init:$version-${platform#linux/}")
+            require_pushed "${arch_refs[-1]}"
+        done
         publish_list "$registry/$name-init:$version" "$registry/$name-init:latest"
     fi
 done
