@@ -13,7 +13,7 @@ The base is the image under test's (BASE_IMAGE, or its base.name label), or RELE
 defaults.env's). RELEASE_PLATFORMS picks the platforms (default linux/amd64, what CI
 runs; `make release-rehearsal-arm64` runs both). The build
 reuses `make build`'s layers, so it costs seconds after `make build`; its time is kept
-in dist/image-figures.txt. A missing docker-registry, buildah or skopeo FAILS (never a skip).
+in dist/image-stop-time.txt (the figures' record). A missing docker-registry, buildah or skopeo FAILS (never a skip).
 """
 
 import hashlib

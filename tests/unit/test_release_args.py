@@ -37,7 +37,7 @@ def test_bad_input_is_one_line(env, message):
 @pytest.mark.parametrize("image, short", [
     ("quay.io/centos/centos:stream9", "stream9"), ("almalinux:10-minimal", "alma10-minimal"),
     ("rockylinux/rockylinux:9", "rocky9"), ("registry.access.redhat.com/ubi10/ubi-minimal", "ubi10-minimal"),
-    ("debian:bookworm", "debian12"), ("example.org/local/debian:bookworm", "debian12"),
+    ("debian:bookworm", "debian12"), ("example.org/mine/debian:bookworm", "debian12"),
 ])
 def test_short_names(image, short):
     result = release("--short-name", image)
