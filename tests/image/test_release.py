@@ -104,7 +104,7 @@ def release(registry, docker_client, request, tmp_path_factory):
     if os.environ.get("PIP_CA_BUNDLE"):
         command.append("PIP_CA_BUNDLE=" + os.environ["PIP_CA_BUNDLE"])
     started = time.monotonic()
-    result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=5400,
+    result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=10800,
                             stdin=subprocess.DEVNULL)
     seconds = time.monotonic() - started
     if result.returncode != 0:
