@@ -17,6 +17,12 @@ VENV        ?= .venv
 # Extra CA bundle / index for networks behind a TLS proxy (optional, never baked into an image).
 PIP_CA_BUNDLE ?=
 PIP_INDEX_URL ?=
+# make release: where to push (required), for which platforms and bases (tools/release.sh).
+REGISTRY     ?=
+PLATFORMS    ?= linux/amd64,linux/arm64
+BASES        ?=
+RELEASE_NAME ?= $(NAME)
+STAGE        ?= all
 # make bench-image, make bench-compare: the image under test and how many idle containers
 # of each variant (init).
 IMAGE            ?= $(NAME):$(VERSION)
@@ -27,7 +33,7 @@ BENCH_DOCS       ?= 1
 TEST_PY  := $(VENV)/bin/python
 PYTEST   := $(VENV)/bin/pytest
 
-.PHONY: all help build-host test-host init init-arm64 build test test-init test-arm64 lint venv bench bench-image bench-compare base tag_latest release clean
+.PHONY: all help build-host test-host init init-arm64 build test test-init test-arm64 lint venv bench bench-image bench-compare base tag_latest release release-rehearsal-arm64 clean
 
 ## all: the default goal, `make build`
 all: build
@@ -116,9 +122,19 @@ base:
 tag_latest:
 	docker tag $(NAME):$(VERSION) $(NAME):latest
 
-## release: test, then tag_latest
-release: test tag_latest
-	@echo "*** Tagged $(NAME):$(VERSION) and $(NAME):latest; push them with: docker push $(NAME):$(VERSION) && docker push $(NAME):latest"
+## release: build, smoke-check and push each base for each platform, one manifest list per tag, and the static init
+##   (REGISTRY=... required; PLATFORMS, BASES, RELEASE_NAME, STAGE; see tools/release.sh)
+release: build-host
+	REGISTRY=$(REGISTRY) PLATFORMS=$(PLATFORMS) BASES=$(BASES) RELEASE_NAME=$(RELEASE_NAME) VERSION=$(VERSION) STAGE=$(STAGE) \
+	  BUILDER_BASE=$(BUILDER_BASE) PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) PIP_INDEX_URL=$(PIP_INDEX_URL) \
+	  bash tools/release.sh
+
+## release-rehearsal-arm64: tests/image/test_release.py for amd64 and arm64: Debian bases for both (arm64 made under emulation), `make release` to a registry on 127.0.0.1, the arm64 image's PID-1 smoke emulated (root; slow)
+release-rehearsal-arm64: venv
+	docker image inspect $(LOCAL_BASE)-amd64 >/dev/null 2>&1 || docker tag $(LOCAL_BASE) $(LOCAL_BASE)-amd64
+	ARCH=arm64 bash tools/make-base.sh $(LOCAL_BASE)-arm64
+	RELEASE_PLATFORMS=linux/amd64,linux/arm64 RELEASE_BASE='$(LOCAL_BASE)-{arch}' BUILDER_BASE='$(LOCAL_BASE)-{arch}' \
+	  PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) $(PYTEST) -v -o timeout=10800 tests/image/test_release.py
 
 ## clean: remove dist/, build/out/ and the images `make build`, `make bench-image` and `make bench-compare` made
 clean:

@@ -40,7 +40,8 @@ done < <(find .ci image builder tools build -type f \
 status=0
 echo "*** shellcheck: ${#scripts[@]} scripts"
 "$shellcheck" --external-sources --source-path=SCRIPTDIR --source-path="$repo_root" "${scripts[@]}" || status=1
-dockerfiles=(Dockerfile Dockerfile.builder tools/bench-image/*.Dockerfile tools/bench-compare/*.Dockerfile)
+dockerfiles=(Dockerfile Dockerfile.builder tools/bench-image/*.Dockerfile tools/bench-compare/*.Dockerfile
+    tools/release-init.Dockerfile)
 echo "*** hadolint: ${dockerfiles[*]}"
 "$hadolint" "${dockerfiles[@]}" || status=1
 echo "*** ruff: init build tools tests"

@@ -9,7 +9,10 @@
 #
 # Environment: SUITE (bookworm), DEBIAN_MIRROR and DEBIAN_SECURITY_MIRROR (defaults.env's
 # DEFAULT_DEBIAN_MIRROR and DEFAULT_DEBIAN_SECURITY_MIRROR), FORCE=1 rebuilds an
-# image that already exists.
+# image that already exists, ARCH (a Debian architecture, default the machine's): another
+# one (e.g. arm64) is made under emulation (qemu-user-static through binfmt_misc) and
+# imported as a linux/ARCH image (`docker build --platform` FROM scratch: `docker import`
+# ignores --platform on Docker 20.10).
 set -euo pipefail
 
 # shellcheck source=tools/lib/common.sh
@@ -19,6 +22,12 @@ name=${1:-$DEFAULT_LOCAL_BASE}
 suite=${SUITE:-bookworm}
 mirror=${DEBIAN_MIRROR:-$DEFAULT_DEBIAN_MIRROR}
 security_mirror=${DEBIAN_SECURITY_MIRROR:-$DEFAULT_DEBIAN_SECURITY_MIRROR}
+native_arch=$(dpkg --print-architecture 2>/dev/null || echo amd64)
+arch=${ARCH:-$native_arch}
+case $arch in
+    amd64 | arm64) ;;
+    *) die "ARCH '$arch' is not one this script knows (amd64, arm64)" ;;
+esac
 
 # An existing image is kept only if it has the security suite; one made by an older
 # make-base.sh without it is rebuilt, with a message saying why.
@@ -36,7 +45,7 @@ trap 'rm -rf "$rootfs"' EXIT
 # A root directory must be world-readable (mktemp makes it 0700; apt's _apt user needs in).
 chmod 0755 "$rootfs"
 echo "*** debootstrap --variant=minbase $suite into $rootfs"
-debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >/dev/null
+debootstrap --variant=minbase --arch="$arch" "$suite" "$rootfs" "$mirror" >/dev/null
 
 # Plain http: apt checks the signatures, and it works behind TLS-intercepting proxies.
 cat >"$rootfs/etc/apt/sources.list" <<SOURCES
@@ -57,5 +66,14 @@ pending=$(chroot "$rootfs" apt-get -s upgrade | grep -c '^Inst ' || true)
 
 # The upgrade's downloads, package lists and apt's binary caches (80 MB) stay out.
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/lib/apt/lists/*
-tar -C "$rootfs" -c . | docker import --change 'CMD ["/bin/bash"]' - "$name"
+if [ "$arch" = "$native_arch" ]; then
+    tar -C "$rootfs" -c . | docker import --change 'CMD ["/bin/bash"]' - "$name"
+else
+    context=$(mktemp -d)
+    # shellcheck disable=SC2064  # expand now
+    trap "rm -rf '$rootfs' '$context'" EXIT
+    tar -C "$rootfs" -cf "$context/rootfs.tar" .
+    printf 'FROM scratch\nADD rootfs.tar /\nCMD ["/bin/bash"]\n' >"$context/Dockerfile"
+    docker build --quiet --platform "linux/$arch" -t "$name" "$context" >/dev/null
+fi
 echo "*** imported $name"

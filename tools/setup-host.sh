@@ -30,9 +30,13 @@ set -euo pipefail
 # process tools the tests call; locales: a non-UTF-8 locale for tests/build (localedef);
 # openssh-client: the ssh tests; podman: the Podman image tests; busybox-static: the static
 # program tools/setup-podman.sh runs to try Podman's runtime; ca-certificates: HTTPS to
-# PyPI and the CA bundle CI passes as PIP_CA_BUNDLE; hyperfine: make bench-compare times with it.
+# PyPI and the CA bundle CI passes as PIP_CA_BUNDLE; hyperfine: make bench-compare times with it;
+# docker-registry, buildah, skopeo: the release rehearsal (a registry on 127.0.0.1, `make
+# release`'s manifest lists); catatonit: the pause image `podman kube play` builds for its
+# pods (tests/image/test_kube.py).
 test_packages=(runit tini dumb-init debootstrap patchelf ccache procps psmisc locales openssh-client
-    ca-certificates make gcc patch python3-venv podman busybox-static musl-tools binutils hyperfine)
+    ca-certificates make gcc patch python3-venv podman busybox-static musl-tools binutils hyperfine
+    docker-registry buildah skopeo catatonit)
 
 is_root() {
     [ "$(id -u)" -eq 0 ]

@@ -129,7 +129,15 @@ def scan_directory(log):
         remove_scan_directory()  # one kept from an earlier start would mislead the health check
         return SERVICE_DIRECTORY
     if not kept:
-        return None  # each one said why; the init stays up without runit
+        # Each one said why; the init stays up without runit. An empty scan directory
+        # tells the health check (/sbin/my_init_health) that no service should be up, so
+        # a restricted container (a Kubernetes probe) is healthy, not failing on services
+        # that were never to run (best effort: without it the check sees /etc/service).
+        try:
+            link_scan_directory([])
+        except OSError:
+            pass
+        return None
     try:
         link_scan_directory(kept)
     except OSError as error:

@@ -90,6 +90,8 @@ def test_restricted_user_stays_up_in_runit_mode_when_every_service_needs_root(in
     init.start(user="nobody", env=TIMEOUTS, read_only_etc=True)
     init.wait_for_stderr("No service can be supervised; waiting for a stop signal")
     assert init.process.poll() is None, "my_init exited instead of staying up"
+    # empty: the health check's list of services that should be up (none)
+    assert os.listdir(init.run_dir / "runit" / "service") == []
     assert stop(init) == 0, init.stderr
     assert "Runit started" not in init.stderr
 

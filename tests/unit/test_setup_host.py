@@ -17,7 +17,7 @@ SETUP_HOST = os.path.join(ROOT, "tools", "setup-host.sh")
 HOST_TOOLS = ["bash", "dirname", "setsid", "tail", "sleep", "grep", "cat", "mkdir", "touch", "sed", "mktemp", "cp", "rm", "chmod"]
 TEST_PACKAGES = ["runit", "tini", "dumb-init", "debootstrap", "patchelf", "ccache", "procps", "psmisc", "locales",
                  "openssh-client", "ca-certificates", "make", "gcc", "patch", "python3-venv", "podman", "busybox-static",
-                 "musl-tools", "binutils", "hyperfine"]
+                 "musl-tools", "binutils", "hyperfine", "docker-registry", "buildah", "skopeo", "catatonit"]
 
 
 def fake(path, body):
