@@ -29,6 +29,9 @@ IMAGE            ?= $(NAME):$(VERSION)
 BENCH_CONTAINERS ?= 10
 # make bench-compare: 0 leaves the docs alone (only dist/bench-compare.*).
 BENCH_DOCS       ?= 1
+# make bench: a dynamically linked my_init dist measured beside the static one (optional;
+# e.g. `PYTHON=python3 bash build/build.sh build/out/dist-glibc` makes one).
+BENCH_DYNAMIC_DIST ?=
 
 TEST_PY  := $(VENV)/bin/python
 PYTEST   := $(VENV)/bin/pytest
@@ -94,16 +97,20 @@ lint: venv
 	bash tools/lint.sh $(VENV)
 
 ## bench: benchmark compiled vs interpreted my_init vs the CPython floor vs tini vs dumb-init
+##   (BENCH_DYNAMIC_DIST=DIR also measures a dynamically linked build; the run's JSON, chart
+##   and table go into docs/, BENCH_DOCS=0 leaves the docs alone)
 bench: init
-	bash tools/bench.sh
+	bash tools/bench.sh $(if $(BENCH_DYNAMIC_DIST),--dynamic-dist $(BENCH_DYNAMIC_DIST))
+	$(if $(filter 0,$(BENCH_DOCS)),,$(PYTHON) tools/publish_bench.py bench)
 
 ## bench-image: memory per idle container of IMAGE, of IMAGE with the interpreted init, and of its base with tini
 ##   (BENCH_CONTAINERS of each, after `make build`; BASE_IMAGE only when given: the
-##   default is the image's own base, from its label)
+##   default is the image's own base, from its label; published in docs/ as make bench's)
 bench-image:
 	IMAGE=$(IMAGE) BASE_IMAGE=$(if $(filter file,$(origin BASE_IMAGE)),,$(BASE_IMAGE)) \
 	  PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) PIP_INDEX_URL=$(PIP_INDEX_URL) \
 	  bash tools/bench-image.sh --containers $(BENCH_CONTAINERS)
+	$(if $(filter 0,$(BENCH_DOCS)),,$(PYTHON) tools/publish_bench.py bench-image)
 
 ## bench-compare: the same services under IMAGE's my_init, the interpreted one, supervisord, s6 and systemd
 ##   (as root, after `make build`; BENCH_CONTAINERS of each; writes dist/bench-compare.* and
