@@ -30,7 +30,7 @@ STATE_NAME = "my_init-handover"
 STATE_LINK = "/memfd:%s " % STATE_NAME
 # Bumped when what is passed changes: a copy only resumes a state of its own format (it
 # is the same program, so this is only a second guard).
-FORMAT = 2
+FORMAT = 3
 OWN_PROGRAM = "/proc/self/exe"
 OWN_COMMAND_LINE = "/proc/self/cmdline"
 OWN_NAME = "/proc/self/comm"
@@ -108,17 +108,25 @@ def hand_over(program, running, supervisor, log):
             argv = file.read().split(b"\0")[:-1]
         with open(OWN_NAME, "rb") as file:
             name = file.read().rstrip(b"\n")
-        data = marshal.dumps((FORMAT, os.getpid(), name, plain_state(running, Running.__slots__),
+        data = marshal.dumps((FORMAT, os.getpid(), name, program, plain_state(running, Running.__slots__),
                               supervisor.carried_state()))
         state = os.memfd_create(STATE_NAME)  # close-on-exec until the moment of the exec
         write_all(state, data)
         log.debug("handing PID %d over to a fresh copy of itself" % os.getpid())
-        # No child can be forked between these two lines: the copy alone inherits it.
+        # No child can be forked between these lines: the copy alone inherits both. The
+        # program's descriptor too: where the kernel, or an emulator (qemu-user), has no
+        # execveat, the C library execs /proc/self/fd/N instead, and a binfmt interpreter
+        # opens that path after the exec; the copy closes it first thing (take_over).
         os.set_inheritable(state, True)
+        os.set_inheritable(program, True)
         os.execve(program, argv, os.environ)
     except (OSError, ValueError) as error:  # ValueError: a NUL in a variable of os.environ
         log.debug("not handing over, staying in this process: %s" % (
             getattr(error, "strerror", None) or error))
+        try:
+            os.set_inheritable(program, False)
+        except OSError:
+            pass
     finally:
         if state is not None:
             os.close(state)
@@ -149,9 +157,10 @@ def take_over():
         return None
     try:
         data = os.pread(fd, os.fstat(fd).st_size, 0)
-        form, pid, name, state, supervisor_state = marshal.loads(data)
+        form, pid, name, program, state, supervisor_state = marshal.loads(data)
         if form != FORMAT or pid != os.getpid():
             raise ValueError("written for another process")
+        close_program(program)
         running = Running.__new__(Running)
         restore(running, checked_state(state, Running.__slots__))
     except (OSError, ValueError, TypeError, EOFError) as error:
@@ -160,6 +169,17 @@ def take_over():
         os.close(fd)
     keep_name(name)
     return running, supervisor_state
+
+
+def close_program(fd):
+    """Close the first process's descriptor of the program, inherited for the exec: still
+    open, so its number is still that descriptor's. Nothing of the handover stays open."""
+    if not isinstance(fd, int) or fd < 0:
+        raise ValueError("no descriptor number for the program")
+    try:
+        os.close(fd)
+    except OSError:  # already closed: nothing to do
+        pass
 
 
 def state_descriptor():
