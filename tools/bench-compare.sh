@@ -25,33 +25,5 @@ require_docker
 command -v hyperfine >/dev/null 2>&1 || die "hyperfine is not installed (Debian: apt-get install hyperfine; make test-host installs it)"
 prepare_bench_venv
 
-bench_pid=
-# shellcheck disable=SC2329  # invoked by the EXIT trap
-remove_containers() {
-    local status=$?
-    if [ -n "$bench_pid" ]; then
-        kill -TERM "$bench_pid" 2>/dev/null || true
-        wait "$bench_pid" 2>/dev/null || true
-    fi
-    local left
-    left=$(docker ps --all --quiet --filter "label=$label")
-    if [ -n "$left" ]; then
-        echo "bench-compare.sh: removing the run's containers" >&2
-        # shellcheck disable=SC2086  # one container id per word
-        docker rm --force --volumes $left >/dev/null || true
-    fi
-    exit "$status"
-}
-trap remove_containers EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
-
-# In the background, so that a signal to this script runs the trap at once (bash runs
-# traps only between commands, and `wait` is interruptible where a foreground child is not).
-"$bench_python" "$repo_root/tools/bench_compare.py" run --image "$image" --base-image "${BASE_IMAGE:-}" \
-    --run-id "$run_id" "$@" &
-bench_pid=$!
-status=0
-wait "$bench_pid" || status=$?
-bench_pid=
-exit "$status"
+run_labelled_bench "$label" "$bench_python" "$repo_root/tools/bench_compare.py" run --image "$image" \
+    --base-image "${BASE_IMAGE:-}" --run-id "$run_id" "$@"

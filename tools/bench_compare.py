@@ -44,7 +44,6 @@ import shlex
 import shutil
 import signal
 import stat
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -355,15 +354,6 @@ SUMMARY_KEYS = ("anon_bytes", "file_bytes", "total_bytes", "init_uss_bytes", "in
                 "init_processes", "processes", "start_seconds", "stop_seconds")
 
 
-def summarise(samples):
-    summary = {}
-    for key in SUMMARY_KEYS:
-        values = [sample[key] for sample in samples]
-        summary[key] = {"mean": statistics.mean(values), "median": statistics.median(values),
-                        "min": min(values), "max": max(values)}
-    return summary
-
-
 CHART_PANELS = (("cgroup anon (MB)", "anon_bytes", 1 / 2**20),
                 ("init processes USS (MB)", "init_uss_bytes", 1 / 2**20),
                 ("docker run to services up (s)", "start_seconds", 1),
@@ -442,7 +432,7 @@ def run(args, log):
         finally:
             remove_run(args.run_id)
     for init in measured:
-        results[init] = {"image": tags[init], "containers": samples[init], "summary": summarise(samples[init]),
+        results[init] = {"image": tags[init], "containers": samples[init], "summary": bench_image.summarise(samples[init], SUMMARY_KEYS),
                          "exit_codes": [sample["exit_code"] for sample in samples[init]]}
     for init, (over_base, own) in sizes(args.image, base_image, tags, interpreted_base).items():
         results[init]["image_bytes_over_base"] = over_base
@@ -457,16 +447,6 @@ def run(args, log):
     return report
 
 
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("%r is not a whole number" % text) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1, got %d" % value)
-    return value
-
-
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="bench_compare.py",
                                      description="The same services under my_init (compiled and interpreted), "
@@ -476,7 +456,7 @@ def parse_args(argv):
     bench.add_argument("--image", required=True, help="the image under test (NAME:TAG)")
     bench.add_argument("--base-image", default="",
                        help="its base (default: the image's org.opencontainers.image.base.name label)")
-    bench.add_argument("--containers", type=positive_int, default=10, help="containers per init (default 10)")
+    bench.add_argument("--containers", type=bench_image.positive_int, default=10, help="containers per init (default 10)")
     bench.add_argument("--settle", type=float, default=10.0,
                        help="seconds to wait once every container is up, before reading (default 10)")
     bench.add_argument("--out", default=os.path.join(ROOT, "dist"),
@@ -502,10 +482,6 @@ def parse_args(argv):
     if args.command == "run" and not re.fullmatch(r"[A-Za-z0-9_.-]+", args.run_id):
         parser.error("--run-id: letters, digits, '_', '.' and '-' only, got %r" % args.run_id)
     return args
-
-
-def raise_on_signal(signum, _frame):
-    raise SystemExit(128 + signum)  # unwinds through `finally`: the containers are removed
 
 
 def write_outputs(report, args, log):
@@ -546,7 +522,7 @@ def publish_run(out, log):
 
 def main(argv=None, log=print):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    previous = {signum: signal.signal(signum, raise_on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    previous = {signum: signal.signal(signum, bench_image.raise_on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
         if args.command == "start":
             start(args.init, args.image, args.run_id, args.number)

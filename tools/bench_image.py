@@ -309,9 +309,10 @@ def measure(container_id):
 SUMMARY_KEYS = ("anon_bytes", "current_bytes", "pid1_rss_kb", "pid1_anon_kb", "processes")
 
 
-def summarise(samples):
+def summarise(samples, keys=SUMMARY_KEYS):
+    """Mean, median, min and max of each of KEYS over SAMPLES (one dict per container)."""
     summary = {}
-    for key in SUMMARY_KEYS:
+    for key in keys:
         values = [sample[key] for sample in samples]
         summary[key] = {"mean": statistics.mean(values), "median": statistics.median(values),
                         "min": min(values), "max": max(values)}

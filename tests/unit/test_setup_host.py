@@ -4,11 +4,10 @@ what is missing. Runs the script with fake dpkg-query, apt-get, docker, dockerd 
 PATH of their own; no package is installed and no engine started."""
 
 import os
-import shutil
 import subprocess
-import textwrap
 
 import pytest
+from fake_commands import fake, fresh_bin
 
 from paths import ROOT
 
@@ -20,11 +19,6 @@ TEST_PACKAGES = ["runit", "tini", "dumb-init", "debootstrap", "patchelf", "ccach
                  "musl-tools", "binutils", "hyperfine", "docker-registry", "buildah", "skopeo", "catatonit"]
 
 
-def fake(path, body):
-    path.write_text("#!/bin/sh\n" + textwrap.dedent(body))
-    path.chmod(0o755)
-
-
 @pytest.fixture
 def host(tmp_path):
     """run(mode, missing=(), uid=0, engine=True, tools=...) -> CompletedProcess; calls.txt
@@ -34,12 +28,7 @@ def host(tmp_path):
 
     def run(mode, missing=(), uid=0, engine=True, apt=True, dpkg=True, docker=True, dockerd="", images=(),
             env=None, apt_body=""):
-        bin_dir = tmp_path / "bin"
-        shutil.rmtree(bin_dir, ignore_errors=True)
-        bin_dir.mkdir()
-        for name in HOST_TOOLS:
-            os.symlink(shutil.which(name), bin_dir / name)
-        fake(bin_dir / "id", "echo %d\n" % uid)
+        bin_dir = fresh_bin(tmp_path, HOST_TOOLS, uid)
         if dpkg:
             # Installed: every package asked for but the missing ones ("un": not installed).
             fake(bin_dir / "dpkg-query", """\

@@ -4,11 +4,10 @@ fake podman that behaves like Podman on such a host: crun refuses, runc runs; th
 named in CONTAINERS_CONF or by --runtime decides. No container is started."""
 
 import os
-import shutil
 import subprocess
-import textwrap
 
 import pytest
+from fake_commands import fake, fresh_bin
 
 from paths import ROOT
 
@@ -16,11 +15,6 @@ SETUP_PODMAN = os.path.join(ROOT, "tools", "setup-podman.sh")
 HOST_TOOLS = ["bash", "dirname", "grep", "mkdir", "touch", "sed", "mktemp", "cp", "rm", "tail", "cat"]
 CRUN_REFUSAL = ("Error: OCI runtime error: crun: cgroups in hybrid mode not supported, drop all controllers "
                 "from cgroupv2")
-
-
-def fake(path, body):
-    path.write_text("#!/bin/sh\n" + textwrap.dedent(body))
-    path.chmod(0o755)
 
 
 @pytest.fixture
@@ -34,12 +28,7 @@ def podman_host(tmp_path):
         calls.write_text("")
         if conf_text is not None:
             conf.write_text(conf_text)
-        bin_dir = tmp_path / "bin"
-        shutil.rmtree(bin_dir, ignore_errors=True)
-        bin_dir.mkdir()
-        for name in HOST_TOOLS:
-            os.symlink(shutil.which(name), bin_dir / name)
-        fake(bin_dir / "id", "echo %d\n" % uid)
+        bin_dir = fresh_bin(tmp_path, HOST_TOOLS, uid)
         fake(bin_dir / "busybox", "exit 0\n")
         for runtime in runtimes:
             fake(bin_dir / runtime, "exit 0\n")
