@@ -1,7 +1,7 @@
 # baseimage-centos: see README.md. Every target is a thin wrapper around a script,
 # so CI, the README and a developer run the same commands. `make help` lists them, from
 # the `## target: what it does` line above each.
-# The defaults' one home (DEFAULT_BASE_IMAGE, DEFAULT_LOCAL_BASE, DEFAULT_RUNIT_*).
+# The defaults' one home (DEFAULT_BASE_IMAGE, DEFAULT_LOCAL_BASE, the pinned sources).
 include defaults.env
 NAME        ?= baseimage-centos
 VERSION     ?= $(shell cat VERSION)
@@ -63,8 +63,10 @@ $(VENV)/.installed: tests/requirements.txt
 ## venv: the test tools (pytest, shellcheck, hadolint, ...) in VENV, from tests/requirements.txt
 venv: $(VENV)/.installed
 
-## init: my_init and setuser as one static executable in dist/my_init/ (a static CPython built with musl, then Nuitka)
+## init: my_init and setuser as one static executable in dist/my_init/ (a static CPython built with musl, then Nuitka),
+##   and runit's programs as one static executable in dist/runit/ (BusyBox's runit applets, musl)
 init:
+	STATIC_SOURCES=build/out/sources bash build/static-runit.sh dist/runit
 	bash build/static-python.sh $(STATIC_PYTHON)
 	PYTHON=$(STATIC_PYTHON)/bin/python3 bash build/build.sh dist/my_init
 

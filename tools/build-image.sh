@@ -17,8 +17,6 @@
 #   PIP_CA_BUNDLE  optional CA bundle file for pip and downloads in the builder (TLS
 #                  proxies); it goes into the builder's throw-away stage only
 #   PIP_INDEX_URL  optional package index for pip in the builder
-#   RUNIT_URL      optional mirror of runit's upstream tarball (EL bases; default and
-#                  checksum: defaults.env's DEFAULT_RUNIT_URL and DEFAULT_RUNIT_SHA256)
 #   DISABLE_SYSLOG, DISABLE_SSH, DISABLE_CRON   1 leaves that service out (default 0)
 #   DOCKER_BUILD_OPTIONS  extra `docker build` options, split on spaces (e.g. --no-cache)
 set -euo pipefail
@@ -72,10 +70,9 @@ build_builder() {
     fi
 
     local builder_args=(--build-arg "BUILDER_BASE=$builder_base" --build-arg "BASE_IMAGE=$base_image"
-        --build-arg "PIP_INDEX_URL=${PIP_INDEX_URL:-}"
-        --build-arg "RUNIT_URL=${RUNIT_URL:-$DEFAULT_RUNIT_URL}" --build-arg "RUNIT_SHA256=$DEFAULT_RUNIT_SHA256")
+        --build-arg "PIP_INDEX_URL=${PIP_INDEX_URL:-}")
 
-    echo "*** building $builder_image: the init on $builder_base, runit and the services' helpers on $base_image"
+    echo "*** building $builder_image: the init and runit on $builder_base, the services' helpers on $base_image"
     started=$(date +%s)
     docker build "${extra_options[@]}" "${builder_args[@]}" \
         -f "$context/Dockerfile.builder" -t "$builder_image" -t "$name-builder:latest" "$context"

@@ -6,6 +6,9 @@ import os
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # `make init` builds the dist here; MY_INIT_DIST points the tests and the bench at another.
 DIST = os.path.abspath(os.environ.get("MY_INIT_DIST") or os.path.join(ROOT, "dist", "my_init"))
+# runit's programs as the image has them (`make init`: build/static-runit.sh); MY_INIT_RUNIT
+# points the PID-1 suite at another build (make test-arm64 at the arm64 one).
+RUNIT = os.path.abspath(os.environ.get("MY_INIT_RUNIT") or os.path.join(ROOT, "dist", "runit"))
 
 
 def documents():

@@ -4,6 +4,8 @@ variant, run as PID 1 of a fresh PID namespace over a private /etc.
 Variants (the `variant` fixture is parametrised over them, so every case runs against
 each): "interpreted" (PYTHONPATH=init python3 -m my_init) and "compiled"
 (dist/my_init/my_init from `make init`, or MY_INIT_DIST). A missing variant fails its tests.
+Both run the image's runit programs (dist/runit from `make init`, or MY_INIT_RUNIT), seen
+in the sandbox's /usr/sbin, ahead of any runit the host has in /usr/bin.
 """
 
 import os
@@ -14,7 +16,7 @@ import tempfile
 
 import pytest
 
-from paths import DIST, ROOT
+from paths import DIST, ROOT, RUNIT
 from pid1 import PROGRAMS, VARIANTS, FaultShim, InitRun, Variant
 
 
@@ -29,6 +31,9 @@ def shared_root():
     shutil.copytree(os.path.join(ROOT, "init"), root / "src")
     if os.path.isfile(os.path.join(DIST, "my_init")):
         shutil.copytree(DIST, root / "dist", symlinks=True)
+    if not os.path.isfile(os.path.join(RUNIT, "runsvdir")):
+        pytest.fail("runit's programs missing: %s/runsvdir (run `make init`)" % RUNIT)
+    shutil.copytree(RUNIT, root / "runit", symlinks=True)
     # Every init starts through it, with the signal state a container engine gives PID 1.
     if shutil.which("gcc") is None:
         pytest.fail("gcc is needed to build programs/pristine.c, which starts every init")
