@@ -20,11 +20,12 @@ FROM ${BUILDER_BASE} AS init
 COPY builder/init-deps.sh /tmp/builder/builder/init-deps.sh
 RUN bash /tmp/builder/builder/init-deps.sh
 COPY defaults.env /src/defaults.env
-COPY build/common.sh build/debian-source.sh build/static-runit.sh /src/build/
-RUN bash /src/build/static-runit.sh /out/runit && rm -rf /out/sources /out/runit.stamp
-COPY build/static-python.sh /src/build/
+COPY build/common.sh build/debian-source.sh build/static-python.sh /src/build/
 COPY build/static/ /src/build/static/
 RUN bash /src/build/static-python.sh /opt/static-python/python && rm -rf /opt/static-python/sources
+# After CPython (minutes; an hour under emulation), so that a change here keeps that layer.
+COPY build/static-runit.sh /src/build/
+RUN STATIC_SOURCES=/tmp/sources bash /src/build/static-runit.sh /out/runit && rm -rf /tmp/sources /out/runit.stamp
 COPY build/ /src/build/
 COPY init/ /src/init/
 # The CA bundle (possibly empty) is only ever in this stage, never in the tagged image.
