@@ -70,13 +70,13 @@ init:
 	bash build/static-python.sh $(STATIC_PYTHON)
 	PYTHON=$(STATIC_PYTHON)/bin/python3 bash build/build.sh dist/my_init
 
-## init-arm64: the static my_init for arm64 in dist/arm64/my_init, built under emulation (root; qemu-user-static; slow)
+## init-arm64: the static my_init and runit for arm64 in dist/arm64/, built under emulation (root; qemu-user-static; slow)
 init-arm64:
 	PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) bash tools/build-init-arch.sh arm64 dist/arm64/my_init
 
-## test-arm64: the PID-1 smoke cases (exit code, signals, orphans, stop) on dist/arm64/my_init, emulated
+## test-arm64: the PID-1 smoke cases (exit code, signals, orphans, stop) on dist/arm64/my_init and dist/arm64/runit, emulated
 test-arm64: venv
-	MY_INIT_DIST=dist/arm64/my_init $(PYTEST) -k compiled tests/init/test_exit_status.py \
+	MY_INIT_DIST=dist/arm64/my_init MY_INIT_RUNIT=dist/arm64/runit $(PYTEST) -k compiled tests/init/test_exit_status.py \
 	  tests/init/test_signals.py tests/init/test_zombies.py tests/init/test_quiet_stop.py
 
 ## build: build the builder image, then the image, streaming progress (after build-host)

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The static my_init for another architecture, built under emulation: `make init-arm64`.
+# The static my_init and runit's programs for another architecture, built under emulation:
+# `make init-arm64`.
 #
 #   bash tools/build-init-arch.sh ARCH OUTDIR      (ARCH: a Debian architecture, e.g. arm64)
 #
-# The same scripts as `make init` (build/static-python.sh, then build/build.sh) run inside
+# The same scripts as `make init` (build/static-runit.sh, build/static-python.sh, then
+# build/build.sh) run inside
 # a Debian bookworm root of that architecture (debootstrap, kept in build/out/rootfs-ARCH),
 # its programs run by Debian's qemu-user-static through binfmt_misc, in a mount namespace
 # of their own (chroot, /proc, /dev). The result, OUTDIR/my_init and OUTDIR/setuser, is
-# the same kind of file as dist/my_init: one static executable, for ARCH.
+# the same kind of file as dist/my_init: one static executable, for ARCH; OUTDIR/../runit
+# holds runit's programs as dist/runit does.
 #
 # Root only (debootstrap, chroot, mounts). Installs debootstrap, qemu-user-static and
 # binfmt-support when missing, mounts binfmt_misc when it is not, and enables the
@@ -27,7 +30,7 @@ esac
 [ "$(id -u)" -eq 0 ] || die "building under emulation needs root (debootstrap, chroot, mounts)"
 mirror=${DEBIAN_MIRROR:-$DEFAULT_DEBIAN_MIRROR}
 # What the build needs inside (builder/init-deps.sh's list, as debootstrap takes it).
-packages=musl-tools,gcc,libc6-dev,make,patch,binutils,patchelf,python3,python3-venv,ca-certificates,debian-archive-keyring,xz-utils,file
+packages=musl-tools,gcc,libc6-dev,make,patch,binutils,patchelf,python3,python3-venv,ca-certificates,debian-archive-keyring,xz-utils,bzip2,file
 
 missing=()
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
@@ -80,6 +83,7 @@ unshare --mount --fork -- /bin/bash -euc '
     mount -t tmpfs tmpfs "$rootfs/tmp"
     exec chroot "$rootfs" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
         ${pip_ca:+PIP_CA_BUNDLE=$pip_ca} /bin/bash -euc "
+            STATIC_SOURCES=/opt/sources bash /src/build/static-runit.sh /out/runit
             bash /src/build/static-python.sh /opt/static-python/python
             PYTHON=/opt/static-python/python/bin/python3 BUILD_WORK=/opt/nuitka bash /src/build/build.sh /out/my_init"
 ' build-init-arch "$rootfs" "$pip_ca" || die "the $arch build failed (the lines above say where)"
@@ -89,4 +93,7 @@ rm -rf "$outdir.new"
 cp -a "$rootfs/out/my_init" "$outdir.new"
 rm -rf "$outdir"
 mv "$outdir.new" "$outdir"
+runit=$(dirname "$outdir")/runit
+rm -rf "$runit"
+cp -a "$rootfs/out/runit" "$runit"
 echo "*** $outdir/my_init for $arch, built in $(($(date +%s) - started)) s: $(file -b "$outdir/my_init")"

@@ -7,8 +7,7 @@
 # DISTRO_MAJOR (major version). image/install.sh sources it and exports everything, so
 # every step script can call these functions directly:
 #
-#   pkg_name LOGICAL       print the distribution's package name(s); nothing when the
-#                          distribution has no package (runit on EL: built in the builder)
+#   pkg_name LOGICAL       print the distribution's package name(s)
 #   pkg_install LOGICAL... install packages by logical name (names not in the table below
 #                          are used as they are), without documentation, man pages or weak
 #                          dependencies; packages marked epel: are installed with EPEL and CRB
@@ -30,7 +29,6 @@
 #
 # Logical name -> package names. EL packages marked "epel:" come from EPEL.
 #   logical      debian              el
-#   runit        runit               -  (upstream tarball, built in Dockerfile.builder)
 #   syslog-ng    syslog-ng-core      epel:syslog-ng
 #   cron         cron                cronie
 #   logrotate    logrotate           logrotate
@@ -96,7 +94,6 @@ distro_detect() {
 # Prints "debian-names|el-names" for a logical name, or nothing when it is not in the table.
 distro_package_table() {
     case $1 in
-        runit) echo "runit|" ;;
         syslog-ng) echo "syslog-ng-core|epel:syslog-ng" ;;
         cron) echo "cron|cronie" ;;
         logrotate) echo "logrotate|logrotate" ;;

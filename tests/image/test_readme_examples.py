@@ -27,7 +27,7 @@ TESTED = {
     "startup-script", "docker-env-group", "open-environment", "cron-file", "cron-report",
     "docker-exec", "enable-ssh-at-boot", "own-key", "own-key-ssh", "insecure-key-container",
     "insecure-key-image", "locale-debian", "leave-services-out", "upgrade-debian", "init-only",
-    "ssh-client-debian",
+    "init-only-runit", "ssh-client-debian",
 }
 README_IMAGE = "baseimage-centos:1.0.0"
 
@@ -387,3 +387,22 @@ def test_init_only_in_another_image(image_builder, containers, image, base_image
     assert (other.exit_code, other.stdout) == (0, "other\n"), other.stderr
     quiet = containers.run_once(["--quiet", "--", "echo", "quiet"], image=tag)
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "quiet\n", "")
+
+
+def test_init_only_with_runit_in_another_image(image_builder, containers, image, base_image):
+    """The image's runit programs copied beside the init supervise a service in another
+    image of the base (they are static: any base of the architecture would do)."""
+    text = readme("init-only-runit").text([("almalinux:10", base_image), (README_IMAGE, image)])
+    run = "#!/bin/sh\necho service up\ntouch /run/your-service.up\nexec sleep 1000\n"
+    check = "#!/bin/sh\ntest -e /run/your-service.up\n"
+    tag = image_builder.build(text, {"your-service/run": (run, 0o755), "your-service/check": (check, 0o755)})
+    container = containers.start(None, image=tag)
+    # sv fails until runsvdir has started the service's runsv, a moment after boot.
+    checked = []
+    sleep_until(lambda: checked.append(exec_in(container, ["sv", "-w", "5", "check", "/etc/service/your-service"]))
+                or checked[-1].exit_code == 0, 20, what=lambda: "sv check to pass: %s" % (checked[-1:],))
+    assert checked[-1].stdout.startswith("ok: run: /etc/service/your-service: (pid "), checked[-1]
+    container.stop(timeout=10)
+    container.reload()
+    assert container.attrs["State"]["ExitCode"] == 0, container.logs().decode()
+    assert "service up" in container.logs().decode()

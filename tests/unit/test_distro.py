@@ -130,7 +130,6 @@ def test_os_release_is_read_as_data_not_executed(sandbox):
 
 PACKAGE_NAMES = {
     # logical: (debian, el)
-    "runit": ("runit", ""),
     "syslog-ng": ("syslog-ng-core", "syslog-ng"),
     "cron": ("cron", "cronie"),
     "logrotate": ("logrotate", "logrotate"),
@@ -187,11 +186,11 @@ def test_el_removes_no_ssh_program(sandbox, name):
 
 
 def test_debian_install_refreshes_lists_once_then_installs_without_recommends(sandbox):
-    result = sandbox("debian12", "pkg_install cron ps runit", managers=["apt-get"])
+    result = sandbox("debian12", "pkg_install cron ps logrotate", managers=["apt-get"])
     assert result.returncode == 0, result.stderr
     assert sandbox.calls() == [
         "apt-get update -qq",
-        "apt-get install -y -qq --no-install-recommends cron procps runit",
+        "apt-get install -y -qq --no-install-recommends cron procps logrotate",
     ]
 
 
@@ -212,12 +211,6 @@ def test_el_install_without_docs_weak_deps_or_epel_for_base_packages(sandbox, ma
     result = sandbox("centos-stream10", "pkg_install cron sshd locale-en", managers=[manager])
     assert result.returncode == 0, result.stderr
     assert sandbox.calls() == ["%s %s cronie openssh-server glibc-langpack-en" % (manager, EL_INSTALL)]
-
-
-def test_el_runit_installs_nothing(sandbox):
-    result = sandbox("almalinux9", "pkg_install runit", managers=["dnf"])
-    assert result.returncode == 0, result.stderr
-    assert sandbox.calls() == []
 
 
 def write_repo(sandbox, name, text):

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # runit's supervision tools. The Dockerfile copies them from the builder's /out/runit into
-# /usr/bin (Debian: the distribution's package; EL: built from the pinned upstream tarball);
-# this step checks that they are all there and run on this base.
+# /usr/bin (runit-busybox, one static program for every base, and a link per tool:
+# build/static-runit.sh); this step checks that they are all there and run on this base.
 set -euo pipefail
 
 for tool in runsvdir runsv sv svlogd chpst; do
