@@ -1,5 +1,5 @@
 """The figures of `make bench-compare` in the docs are generated, never pasted: the table in
-docs/benchmark.md and the README's headline are exactly what tools/bench_compare_report.py
+docs/benchmark.md and the README's headline and image size are exactly what tools/bench_compare_report.py
 makes of docs/bench-compare.json, the run they claim to come from. No Docker."""
 
 import json
@@ -31,6 +31,20 @@ def test_the_readme_headline_is_generated_from_the_published_json():
     readme = text_of(generated.README_MD)
     assert generated.block(readme, generated.HEADLINE_BLOCK) == generated.headline(published()), (
         "README.md's bench-compare headline differs from docs/bench-compare.json: regenerate it")
+
+
+def test_the_readme_image_size_is_generated_from_the_published_json():
+    readme = text_of(generated.README_MD)
+    assert generated.block(readme, generated.SIZE_BLOCK) == generated.image_size(published()), (
+        "README.md's image size differs from docs/bench-compare.json: regenerate it with "
+        "`tools/bench_compare.py publish`, never edit it by hand")
+
+
+def test_a_size_changed_in_the_json_changes_the_readme_sentence():
+    report = published()
+    before = generated.image_size(report)
+    report["results"]["compiled"]["image_bytes_over_base"] += 10**6
+    assert generated.image_size(report) != before
 
 
 def test_the_published_run_has_every_init_and_its_chart():
