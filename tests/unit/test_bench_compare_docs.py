@@ -20,24 +20,15 @@ def text_of(path):
         return stream.read()
 
 
-def test_the_docs_table_is_generated_from_the_published_json():
-    docs = text_of(generated.BENCHMARK_MD)
-    assert generated.block(docs, generated.TABLE_BLOCK) == generated.table(published()), (
-        "docs/benchmark.md's bench-compare table differs from docs/bench-compare.json: regenerate it with "
-        "`tools/bench_compare.py publish` (or `make bench-compare`), never edit it by hand")
-
-
-def test_the_readme_headline_is_generated_from_the_published_json():
-    readme = text_of(generated.README_MD)
-    assert generated.block(readme, generated.HEADLINE_BLOCK) == generated.headline(published()), (
-        "README.md's bench-compare headline differs from docs/bench-compare.json: regenerate it")
-
-
-def test_the_readme_image_size_is_generated_from_the_published_json():
-    readme = text_of(generated.README_MD)
-    assert generated.block(readme, generated.SIZE_BLOCK) == generated.image_size(published()), (
-        "README.md's image size differs from docs/bench-compare.json: regenerate it with "
-        "`tools/bench_compare.py publish`, never edit it by hand")
+@pytest.mark.parametrize("path, name, generate", [
+    (generated.BENCHMARK_MD, generated.TABLE_BLOCK, generated.table),
+    (generated.README_MD, generated.HEADLINE_BLOCK, generated.headline),
+    (generated.README_MD, generated.SIZE_BLOCK, generated.image_size),
+])
+def test_the_docs_block_is_generated_from_the_published_json(path, name, generate):
+    assert generated.block(text_of(path), name) == generate(published()), (
+        "%s's %s differs from docs/bench-compare.json: regenerate it with `tools/bench_compare.py publish` "
+        "(or `make bench-compare`), never edit it by hand" % (os.path.basename(path), name))
 
 
 def test_a_size_changed_in_the_json_changes_the_readme_sentence():
