@@ -5,12 +5,13 @@
 Every init runs as PID 1 of a fresh PID and mount namespace, over a private /etc and /run
 (tools/sandbox.py, the PID-1 tests' sandbox), so no run touches the host's /etc.
 Measured per init (docs/benchmark.md says what each figure means):
-  memory   VmRSS (/proc/PID/status), PSS, private (USS), Anonymous and Private_Dirty
-           (/proc/PID/smaps_rollup) of the idle PID 1: one-shot mode (`-- sleep`) and, for
+  memory   RSS, PSS, private (USS), Anonymous and Private_Dirty of the idle PID 1
+           (tools/bench_measure.py, psutil): one-shot mode (`-- sleep`) and, for
            my_init, runit mode with an empty /etc/service
   startup  time from the exec of the init to its main command running (median)
-  version  wall time of a whole `INIT --version` process, start to exit (median); the
-           floor, which has no --version, starts, runs `true` and exits
+  version  wall time of a whole `INIT --version` process, start to exit (median of
+           hyperfine's runs, after its warm-up runs); the floor, which has no --version,
+           starts, runs `true` and exits
   stop     SIGTERM to PID 1 until it has exited (main command exits on TERM); for
            my_init also runit mode with 1, 10, 50 services that exit on TERM
   orphans  N processes re-parented to PID 1 exit at once: time until all are reaped,
@@ -19,7 +20,10 @@ The floor is the least a Python PID 1 can be: `python3 -S -I` (the interpreter o
 interpreted column) running FLOOR_SCRIPT, which forks and execs the main command, passes
 TERM, INT and HUP on and waits. Ratios to it say how far each init is from that floor.
 Writes OUT/bench.json and, when matplotlib is importable, OUT/bench.png; prints a table.
-Needs root, unshare and setpriv (util-linux), bash, runit's runsvdir/runsv on PATH.
+The start-up, the stops and the reaping are not whole commands (each is the time between
+two events inside a running sandbox), so they are timed here, from those events.
+Needs root, unshare and setpriv (util-linux), bash, runit's runsvdir/runsv and hyperfine
+on PATH, and psutil (the bench's venv has it).
 """
 
 import argparse
@@ -27,6 +31,7 @@ import json
 import os
 import platform
 import select
+import shlex
 import shutil
 import signal
 import statistics
@@ -36,6 +41,7 @@ import tempfile
 import time
 
 import sandbox
+from bench_measure import BenchError, hyperfine, process_memory
 from bench_report import markdown_table, ratio_cell, save_chart
 from paths import DIST, ROOT
 from waiting import sleep_until
@@ -91,10 +97,6 @@ while True:
         code = posix.waitstatus_to_exitcode(status)
         sys.exit(code if code >= 0 else 128 - code)
 """
-
-
-class BenchError(Exception):
-    """A run went wrong; the message is one line."""
 
 
 def init_variants(dist, python, dynamic_dist=None):
@@ -162,17 +164,10 @@ def comm(pid):
 
 
 def memory_kb(pid):
-    """VmRSS, PSS, private (USS), Anonymous and Private_Dirty of PID in kB."""
-    rss = int(proc_status(pid)["VmRSS"].split()[0])
-    rollup = {}
-    with open("/proc/%d/smaps_rollup" % pid) as stream:
-        for line in stream:
-            key, _, value = line.partition(":")
-            if value.strip().endswith("kB"):
-                rollup[key] = int(value.split()[0])
-    return {"rss_kb": rss, "pss_kb": rollup["Pss"],
-            "uss_kb": rollup["Private_Clean"] + rollup["Private_Dirty"],
-            "anon_kb": rollup["Anonymous"], "private_dirty_kb": rollup["Private_Dirty"]}
+    """RSS, PSS, private (USS), Anonymous and Private_Dirty of PID in kB (the report's keys)."""
+    memory = process_memory(pid)
+    return {"rss_kb": memory.rss // 1024, "pss_kb": memory.pss // 1024, "uss_kb": memory.uss // 1024,
+            "anon_kb": memory.anonymous // 1024, "private_dirty_kb": memory.private_dirty // 1024}
 
 
 def wait_readable(fd, timeout, what):
@@ -274,7 +269,8 @@ class Sandbox:
             raise BenchError("the init exited early (%d): %s" % (self.process.returncode, self._stderr()))
 
     def stop(self):
-        """SIGTERM to PID 1; seconds until it has exited."""
+        """SIGTERM to PID 1; seconds until it has exited (a pidfd says when: not a whole
+        command, so not hyperfine's to time)."""
         pidfd = os.pidfd_open(self.pid)
         try:
             started = time.monotonic()
@@ -310,7 +306,9 @@ def wait_main_started(run):
 
 
 def one_shot(variant, settle):
-    """Start VARIANT with a main command; returns (startup s, memory, stop s)."""
+    """Start VARIANT with a main command; returns (startup s, memory, stop s). The start-up
+    is timed here, between two events in the sandbox (the exec of the init, the main
+    command's first line): it is not a whole command that hyperfine could time."""
     run = Sandbox(variant)
     fifo = run.path("main-started")
     os.mkfifo(fifo)
@@ -429,21 +427,14 @@ def orphans(variant, count):
         return (reaped_after if not left else None), zombies, seen
 
 
-def version_wall(variant, runs):
-    """Seconds from fork to exit of each of RUNS whole `--version` processes."""
-    argv = version_command(variant)
+def version_wall(variant, runs, warmup):
+    """Seconds from start to exit of each of RUNS whole `--version` processes, timed by
+    hyperfine after WARMUP untimed runs, in the container's environment."""
     environ = dict(CONTAINER_ENVIRONMENT, **variant["env"])
-    walls = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        completed = subprocess.run(argv, env=environ, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        walls.append(time.perf_counter() - started)
-        if completed.returncode != 0:
-            message = completed.stderr.decode(errors="replace").strip().splitlines()
-            raise BenchError("%s exited %d%s" % (" ".join(argv[:1] + argv[-1:]), completed.returncode,
-                                                 ": " + message[-1] if message else ""))
-    return walls
+    with tempfile.TemporaryDirectory(prefix="bench-version-") as scratch:
+        results = hyperfine(["--runs", str(runs), "--warmup", str(warmup), shlex.join(version_command(variant))],
+                            os.path.join(scratch, "version.json"), environ)
+    return results[0]["times"]
 
 
 def median(values):
@@ -468,7 +459,7 @@ def bench_variant(name, variant, args, log):
     for key in MEMORY_KEYS:
         result[key] = median([memory[key] for memory in memories])
     result["stop_ms"] = median(stops) * 1000
-    walls = version_wall(variant, args.version_runs)
+    walls = version_wall(variant, args.version_runs, args.version_warmup)
     result["version_ms"] = median(walls) * 1000
     result["version_all_ms"] = [round(value * 1000, 3) for value in walls]
     log("%-12s one-shot: startup %.1f ms, RSS %d kB, Anonymous %d kB, stop %.1f ms, --version %.1f ms"
@@ -630,6 +621,8 @@ def parse_args(argv):
     parser.add_argument("--inits", default=None, help="comma-separated subset to run (default: all there are)")
     parser.add_argument("--startup-runs", type=int, default=25, help="start-up runs per init (median; default 25)")
     parser.add_argument("--version-runs", type=int, default=20, help="`--version` runs per init (median; default 20)")
+    parser.add_argument("--version-warmup", type=int, default=3,
+                        help="untimed `--version` runs before them (hyperfine's --warmup; default 3)")
     parser.add_argument("--memory-runs", type=int, default=5, help="idle-memory and stop runs per mode (median; default 5)")
     parser.add_argument("--settle", type=float, default=1.0, help="seconds idle before memory is read (default 1)")
     parser.add_argument("--services", default="1,10,50", help="runit service counts for the stop test (default 1,10,50)")
@@ -639,7 +632,7 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     args.services = [int(count) for count in args.services.split(",") if count]
     if args.quick:
-        args.startup_runs, args.memory_runs, args.version_runs, args.settle = 1, 1, 2, 0.1
+        args.startup_runs, args.memory_runs, args.version_runs, args.version_warmup, args.settle = 1, 1, 2, 0, 0.1
         args.services = [1, 2]
         args.orphans = 20
     return args
@@ -659,7 +652,7 @@ def main(argv=None, log=print):
     try:
         if os.geteuid() != 0:
             raise BenchError("must run as root (it creates PID and mount namespaces)")
-        for tool in ("unshare", "bash", "runsvdir", "runsv"):
+        for tool in ("unshare", "bash", "runsvdir", "runsv", "hyperfine"):
             if not shutil.which(tool):
                 raise BenchError("%s not found on PATH" % tool)
         default_inits = [name for name in INIT_ORDER if name != "compiled-dynamic" or args.dynamic_dist]
@@ -682,7 +675,7 @@ def main(argv=None, log=print):
             "interpreted_python": python,
             "dist_size_bytes": dist_size(dist) if os.path.isdir(dist) else None,
             "settings": {"startup_runs": args.startup_runs, "memory_runs": args.memory_runs,
-                         "version_runs": args.version_runs,
+                         "version_runs": args.version_runs, "version_warmup": args.version_warmup,
                          "settle_s": args.settle, "services": args.services, "orphans": args.orphans},
             "results": {},
         }

@@ -54,7 +54,16 @@ import psutil
 import bench_image
 from bench import machine
 from bench_compare_report import INITS, table, update_docs
-from bench_image import BenchError, docker
+from bench_image import docker
+from bench_measure import (
+    BenchError,
+    cgroup_memory,
+    cgroup_of,
+    cgroup_sources,
+    container_cgroup,
+    hyperfine,
+    process_memory,
+)
 from bench_report import save_chart
 from paths import ROOT
 from waiting import sleep_until
@@ -165,30 +174,20 @@ class ContainerReader:
     def cgroup(self):
         """(version, directory) of the container's memory cgroup: PID 1's, or the one above
         it named after the container (systemd puts its PID 1 in init.scope, below it)."""
-        with open("/proc/%d/cgroup" % self.pid1.pid) as stream:
-            version, directory = bench_image.memory_cgroup(stream.read())
-        return version, bench_image.container_cgroup(directory, self.id)
-
-    def memory(self):
-        version, directory = self.cgroup()
-        values = bench_image.read_memory_stat(os.path.join(directory, "memory.stat"))
-        total_file = "memory.current" if version == 2 else "memory.usage_in_bytes"
-        with open(os.path.join(directory, total_file)) as stream:
-            total = int(stream.read())
-        if version == 2:
-            return version, {"anon_bytes": values["anon"], "file_bytes": values["file"], "total_bytes": total}
-        return version, {"anon_bytes": values["total_rss"], "file_bytes": values["total_cache"],
-                         "total_bytes": total}
+        version, directory = cgroup_of(self.pid1.pid)
+        return version, container_cgroup(directory, self.id)
 
     def measure(self, init):
-        version, sample = self.memory()
+        version, directory = self.cgroup()
+        sample = cgroup_memory(version, directory)
         processes = self.processes()
         supervisors = INIT_PROCESSES[init]
         detail = []
         for process, name in processes:
             if process.pid == self.pid1.pid or name in supervisors:
-                info = process.memory_full_info()
-                detail.append({"name": name, "uss_bytes": info.uss, "pss_bytes": info.pss, "rss_bytes": info.rss})
+                memory = process_memory(process.pid)
+                detail.append({"name": name, "uss_bytes": memory.uss, "pss_bytes": memory.pss,
+                               "rss_bytes": memory.rss})
         uss, pss, rss = (sum(entry[key] for entry in detail) for key in ("uss_bytes", "pss_bytes", "rss_bytes"))
         sample.update({"cgroup_version": version, "processes": len(processes),
                        "init_processes": len(detail), "init_uss_bytes": uss, "init_pss_bytes": pss,
@@ -254,26 +253,6 @@ def remove_run(run_id):
     if ids:
         subprocess.run(["docker", "rm", "--force", "--volumes"] + ids,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def hyperfine(arguments, export):
-    """Runs hyperfine (shell none, output none) with ARGUMENTS; its JSON export's results."""
-    command = ["hyperfine", "--shell=none", "--style", "none", "--export-json", export] + arguments
-    # In a session of its own, so that a run cut short (TERM, Ctrl-C) ends hyperfine and the
-    # command it is timing at once, before the run's containers are removed.
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
-    try:
-        stdout, stderr = process.communicate()
-    except BaseException:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        raise
-    if process.returncode != 0:
-        lines = (stderr or stdout).strip().splitlines()
-        raise BenchError("hyperfine failed: %s" % (lines[-1] if lines else "exit %d" % process.returncode))
-    with open(export) as stream:
-        return json.load(stream)["results"]
 
 
 def start_command(image, run_id, init="{init}", number="{number}"):
@@ -438,12 +417,7 @@ def run(args, log):
         results[init]["image_bytes_over_base"] = over_base
         results[init]["init_bytes"] = own
     report["results"] = {init: results[init] for init in INITS}
-    versions = {sample["cgroup_version"] for init in measured for sample in samples[init]}
-    version = versions.pop() if len(versions) == 1 else "mixed"
-    report["cgroup"] = {"version": version,
-                        "anon": "memory.stat anon" if version == 2 else "memory.stat total_rss",
-                        "file": "memory.stat file" if version == 2 else "memory.stat total_cache",
-                        "total": "memory.current" if version == 2 else "memory.usage_in_bytes"}
+    report["cgroup"] = cgroup_sources(sample["cgroup_version"] for init in measured for sample in samples[init])
     return report
 
 

@@ -5,11 +5,12 @@ docs to docs/bench-compare.json runs in the test venv.
 
     table(report) -> str                 the Markdown table (inits as columns)
     headline(report) -> str              the README's one sentence
+    image_size(report) -> str            the README's sentence on what the image adds to its base
     replace_between(text, name, body) -> str   TEXT with the block between NAME's markers
                                          replaced by BODY; ValueError when a marker is missing
     block(text, name) -> str             the block between NAME's markers
     update_docs(report, docs_json, png)  the docs' JSON and chart, docs/benchmark.md's table
-                                         and the README's headline, from REPORT
+                                         and the README's headline and image size, from REPORT
 """
 
 import json
@@ -26,6 +27,7 @@ DOCS_JSON = os.path.join(ROOT, "docs", "bench-compare.json")
 DOCS_PNG = os.path.join(ROOT, "docs", "bench-compare.png")
 TABLE_BLOCK = "bench-compare table"
 HEADLINE_BLOCK = "bench-compare headline"
+SIZE_BLOCK = "image size"
 MB = 1 / 2**20
 
 # (label, measure key in each init's "summary", scale to the label's unit, format)
@@ -49,8 +51,10 @@ SPREAD = ("start_seconds", "stop_seconds")
 GENERATORS = {
     TABLE_BLOCK: ("tools/bench_compare.py", "docs/bench-compare.json"),
     HEADLINE_BLOCK: ("tools/bench_compare.py", "docs/bench-compare.json"),
+    SIZE_BLOCK: ("tools/bench_compare.py", "docs/bench-compare.json"),
     "bench table": ("tools/publish_bench.py", "docs/bench.json"),
     "bench-image table": ("tools/publish_bench.py", "docs/bench-image.json"),
+    "health-cost table": ("tools/publish_bench.py", "docs/health-cost.json"),
 }
 
 
@@ -158,6 +162,15 @@ def headline(report):
             % (report["date"], report["settings"]["containers"], own, ", ".join(parts)))
 
 
+def image_size(report):
+    """One sentence: what the image under test adds to its base, and its init's share."""
+    own = report["results"]["compiled"]
+    return ("In `make bench-compare` (%s), `%s` adds %s MB to `%s`, %s MB of it my_init and runit "
+            "([the table](docs/benchmark.md#the-same-services-under-other-inits-make-bench-compare))."
+            % (report["date"], report["image"], megabytes(own["image_bytes_over_base"]), report["base_image"],
+               megabytes(own["init_bytes"])))
+
+
 def block(text, name):
     begin, end = begin_marker(name), end_marker(name)
     if begin not in text or end not in text:
@@ -191,4 +204,5 @@ def update_docs(report, chart_path):
         published = json.load(stream)
     rewrite(BENCHMARK_MD, TABLE_BLOCK, table(published))
     rewrite(README_MD, HEADLINE_BLOCK, headline(published))
+    rewrite(README_MD, SIZE_BLOCK, image_size(published))
     return [DOCS_JSON, BENCHMARK_MD, README_MD] + ([DOCS_PNG] if chart_path else [])

@@ -19,8 +19,8 @@ it is measured:
                   anonymous memory, what each further container costs
   cgroup current  memory.current (v2) or memory.usage_in_bytes (v1): everything charged
                   to the container, page cache it was the first to read included
-  PID 1 RSS, PID 1 Anonymous   /proc/PID/smaps_rollup of the container's PID 1 (read
-                  last, from the host as root, else by `cat` in the container)
+  PID 1 RSS, PID 1 Anonymous   of the container's PID 1 (read last, with psutil from
+                  the host as root, else from its smaps_rollup, by `cat` in the container)
   processes       how many processes the container's cgroup holds
 Writes OUT/bench-image.json, OUT/bench-image.md (the table) and, when matplotlib is
 importable, OUT/bench-image.png. Needs the docker CLI and an engine on this host (it
@@ -39,8 +39,10 @@ import tempfile
 import time
 
 # Modules beside this file (sys.path[0] when run as a script): the PID-1 bench's /proc
-# and machine helpers, the shared table and chart code, the repository's root.
+# and machine helpers, the benches' one reader of memory, the shared table and chart
+# code, the repository's root.
 from bench import children, machine
+from bench_measure import BenchError, cgroup_memory, cgroup_of, cgroup_sources, process_memory, rollup_memory
 from bench_report import markdown_table, ratio_cell, save_chart
 from paths import ROOT
 from waiting import sleep_until
@@ -53,11 +55,6 @@ VARIANT_ENVIRONMENT = {"image-no-handover": {"MY_INIT_HANDOVER": "0"}}
 RUN_LABEL = "baseimage-centos.bench-image.run"
 BOOT_TIMEOUT = 120.0
 SERVICE_UP_SECONDS = 1
-CGROUP_ROOT = "/sys/fs/cgroup"
-
-
-class BenchError(Exception):
-    """A step went wrong; the message is one line."""
 
 
 def docker(*args, timeout=600):
@@ -218,89 +215,32 @@ def wait_settled(variant, container_id, deadline):
                          % (container_id[:12], variant, BOOT_TIMEOUT, container_logs_tail(container_id))) from None
 
 
-def memory_cgroup(proc_cgroup, cgroup_root=CGROUP_ROOT):
-    """(cgroup version, directory) of the memory cgroup named in the text of a
-    /proc/PID/cgroup file: the v1 hierarchy with the memory controller when there is one
-    (also on hybrid hosts), else the unified (v2) hierarchy, "0::PATH"."""
-    entries = [line.split(":", 2) for line in proc_cgroup.splitlines() if line.count(":") >= 2]
-    for _hierarchy, controllers, path in entries:
-        if "memory" in controllers.split(","):
-            return 1, os.path.join(cgroup_root, "memory", path.lstrip("/"))
-    for hierarchy, controllers, path in entries:
-        if hierarchy == "0" and not controllers:
-            return 2, os.path.join(cgroup_root, path.lstrip("/"))
-    raise BenchError("no memory cgroup in: %s" % " ".join(proc_cgroup.split()))
-
-
-def container_cgroup(directory, container_id):
-    """The container's own cgroup DIRECTORY, from that of its PID 1: the same, or the
-    nearest one above it named after the container (CONTAINER_ID, the full id), as Docker
-    names it with either driver (.../docker/ID, .../docker-ID.scope); an init that makes
-    cgroups of its own (systemd) runs in one below it (ID/init.scope). DIRECTORY itself
-    when none above is named so."""
-    found = directory
-    while container_id not in os.path.basename(found):
-        if os.path.dirname(found) == found:
-            return directory
-        found = os.path.dirname(found)
-    return found
-
-
-def cgroup_directory(pid):
-    """(cgroup version, directory) of PID's memory cgroup, seen from this host."""
-    with open("/proc/%d/cgroup" % pid) as stream:
-        version, directory = memory_cgroup(stream.read())
-    if not os.path.isfile(os.path.join(directory, "memory.stat")):
-        raise BenchError("%s/memory.stat not found: the Docker engine must run on this host" % directory)
-    return version, directory
-
-
-def read_memory_stat(path):
-    """memory.stat: "key value" lines."""
-    values = {}
-    with open(path) as stream:
-        for line in stream:
-            key, value = line.split()
-            values[key] = int(value)
-    return values
-
-
-def pid1_smaps_rollup(container_id, pid):
-    """smaps_rollup's "Key:   N kB" lines of the container's PID 1 (host PID PID), in kB.
-    Read from the host as root; otherwise (e.g. a user in the docker group) by a `cat`
-    run in the container, once its cgroup has been read."""
+def pid1_memory(container_id, pid):
+    """ProcessMemory of the container's PID 1 (host PID PID): read from the host, or where
+    this user may not (e.g. one in the docker group, not root) from the smaps_rollup a
+    `cat` in the container prints, once its cgroup has been read."""
     try:
-        with open("/proc/%d/smaps_rollup" % pid) as stream:
-            text = stream.read()
+        return process_memory(pid)
     except PermissionError:
-        text = docker("exec", container_id, "cat", "/proc/1/smaps_rollup")
-    values = {}
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if value.strip().endswith("kB"):
-            values[key] = int(value.split()[0])
-    return values
+        return rollup_memory(docker("exec", container_id, "cat", "/proc/1/smaps_rollup"))
 
 
 def measure(container_id):
     """The container's cgroup anon and current (bytes) and its PID 1's RSS and Anonymous (kB)."""
     pid = host_pid(container_id)
-    version, directory = cgroup_directory(pid)
-    stat = read_memory_stat(os.path.join(directory, "memory.stat"))
-    current_file = "memory.current" if version == 2 else "memory.usage_in_bytes"
-    with open(os.path.join(directory, current_file)) as stream:
-        current = int(stream.read())
+    version, directory = cgroup_of(pid)
+    memory = cgroup_memory(version, directory)
     with open(os.path.join(directory, "cgroup.procs")) as stream:
         processes = len(stream.read().split())
     with open("/proc/%d/cmdline" % pid, "rb") as stream:
         pid1_argv = stream.read().decode(errors="replace").rstrip("\0").split("\0")
-    rollup = pid1_smaps_rollup(container_id, pid)
+    pid1 = pid1_memory(container_id, pid)
     return {
         "cgroup_version": version,
-        "anon_bytes": stat["anon"] if version == 2 else stat["total_rss"],
-        "current_bytes": current,
-        "pid1_rss_kb": rollup["Rss"],
-        "pid1_anon_kb": rollup["Anonymous"],
+        "anon_bytes": memory["anon_bytes"],
+        "current_bytes": memory["total_bytes"],
+        "pid1_rss_kb": pid1.rss // 1024,
+        "pid1_anon_kb": pid1.anonymous // 1024,
         "processes": processes,
         "pid1_argv": pid1_argv,
     }
@@ -447,11 +387,8 @@ def run(args, log):
             samples[variant].append(sample)
     finally:
         containers.remove_all()
-    versions = {sample["cgroup_version"] for variant in VARIANTS for sample in samples[variant]}
-    version = versions.pop() if len(versions) == 1 else "mixed"
-    report["cgroup"] = {"version": version,
-                        "anon": "memory.stat anon" if version == 2 else "memory.stat total_rss",
-                        "current": "memory.current" if version == 2 else "memory.usage_in_bytes"}
+    sources = cgroup_sources(sample["cgroup_version"] for variant in VARIANTS for sample in samples[variant])
+    report["cgroup"] = {"version": sources["version"], "anon": sources["anon"], "current": sources["total"]}
     for variant in VARIANTS:
         report["results"][variant] = {"image": tags[variant], "containers": samples[variant],
                                       "summary": summarise(samples[variant])}

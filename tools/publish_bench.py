@@ -1,13 +1,13 @@
-"""Publish a run of `make bench` or `make bench-image` in the docs: its JSON and chart are
-copied into docs/, and its table in docs/benchmark.md is regenerated from that copy
-between its markers (tools/bench_compare_report.py's), never pasted by hand.
-tests/unit/test_bench_docs.py fails when a table and its JSON disagree.
+"""Publish a run of `make bench`, `make bench-image` or `tools/health-cost.sh` in the docs:
+its JSON and chart are copied into docs/, and its table in docs/benchmark.md is
+regenerated from that copy between its markers (tools/bench_compare_report.py's), never
+pasted by hand. tests/unit/test_bench_docs.py fails when a table and its JSON disagree.
 
-    python3 tools/publish_bench.py bench|bench-image [--out DIR]
+    python3 tools/publish_bench.py bench|bench-image|health-cost [--out DIR]
 
-DIR (default dist) holds the run: bench.json and bench.png, or bench-image.json and
-bench-image.png. The Makefile's bench targets run this after the bench (BENCH_DOCS=0
-leaves the docs alone). Stdlib only.
+DIR (default dist) holds the run: bench.json and bench.png, bench-image.json and
+bench-image.png, or health-cost.json (no chart). The Makefile's bench targets run this
+after the bench (BENCH_DOCS=0 leaves the docs alone). Stdlib only.
 """
 
 import argparse
@@ -19,6 +19,7 @@ import sys
 import bench
 import bench_image
 from bench_compare_report import BENCHMARK_MD, rewrite
+from bench_report import markdown_table
 from paths import ROOT
 
 
@@ -36,6 +37,22 @@ def bench_image_caption(report):
                report["cgroup"]["version"]))
 
 
+def health_cost_caption(report):
+    return ("`bash tools/health-cost.sh` of %s: %d calls each, in a healthy container of `%s` (%d cores)."
+            % (report["date"], report["calls"], report["image"], report["cores"]))
+
+
+def health_cost_table(report):
+    """Wall time and peak RSS per call of the health check and of a compiled binary's start."""
+    health, compiled = report["results"]["health"], report["results"]["compiled-start"]
+    rows = [["wall time (ms)", "%.2f" % (health["us_per_call"] / 1000), "%.2f" % (compiled["us_per_call"] / 1000),
+             "%.2f" % (compiled["us_per_call"] / health["us_per_call"])],
+            ["peak RSS (MB)", "%.2f" % (health["peak_rss_kb"] / 1024), "%.2f" % (compiled["peak_rss_kb"] / 1024),
+             "%.2f" % (compiled["peak_rss_kb"] / health["peak_rss_kb"])]]
+    return markdown_table(["per call", "`my_init_health` (sh + one `sv` per service)",
+                           "compiled binary start (`setuser --help`)", "compiled/health"], rows)
+
+
 def rendered(name, report):
     """The docs block of bench NAME: a line saying which run, then its table."""
     caption, table, _block = BENCHES[name]
@@ -44,7 +61,8 @@ def rendered(name, report):
 
 # bench name -> (its caption, the table of its report, the docs block)
 BENCHES = {"bench": (bench_caption, bench.table, "bench table"),
-           "bench-image": (bench_image_caption, bench_image.table, "bench-image table")}
+           "bench-image": (bench_image_caption, bench_image.table, "bench-image table"),
+           "health-cost": (health_cost_caption, health_cost_table, "health-cost table")}
 
 
 def docs_json(name):

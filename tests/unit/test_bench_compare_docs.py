@@ -1,5 +1,5 @@
 """The figures of `make bench-compare` in the docs are generated, never pasted: the table in
-docs/benchmark.md and the README's headline are exactly what tools/bench_compare_report.py
+docs/benchmark.md and the README's headline and image size are exactly what tools/bench_compare_report.py
 makes of docs/bench-compare.json, the run they claim to come from. No Docker."""
 
 import json
@@ -20,17 +20,22 @@ def text_of(path):
         return stream.read()
 
 
-def test_the_docs_table_is_generated_from_the_published_json():
-    docs = text_of(generated.BENCHMARK_MD)
-    assert generated.block(docs, generated.TABLE_BLOCK) == generated.table(published()), (
-        "docs/benchmark.md's bench-compare table differs from docs/bench-compare.json: regenerate it with "
-        "`tools/bench_compare.py publish` (or `make bench-compare`), never edit it by hand")
+@pytest.mark.parametrize("path, name, generate", [
+    (generated.BENCHMARK_MD, generated.TABLE_BLOCK, generated.table),
+    (generated.README_MD, generated.HEADLINE_BLOCK, generated.headline),
+    (generated.README_MD, generated.SIZE_BLOCK, generated.image_size),
+])
+def test_the_docs_block_is_generated_from_the_published_json(path, name, generate):
+    assert generated.block(text_of(path), name) == generate(published()), (
+        "%s's %s differs from docs/bench-compare.json: regenerate it with `tools/bench_compare.py publish` "
+        "(or `make bench-compare`), never edit it by hand" % (os.path.basename(path), name))
 
 
-def test_the_readme_headline_is_generated_from_the_published_json():
-    readme = text_of(generated.README_MD)
-    assert generated.block(readme, generated.HEADLINE_BLOCK) == generated.headline(published()), (
-        "README.md's bench-compare headline differs from docs/bench-compare.json: regenerate it")
+def test_a_size_changed_in_the_json_changes_the_readme_sentence():
+    report = published()
+    before = generated.image_size(report)
+    report["results"]["compiled"]["image_bytes_over_base"] += 10**6
+    assert generated.image_size(report) != before
 
 
 def test_the_published_run_has_every_init_and_its_chart():
