@@ -22,8 +22,9 @@ TERM, INT and HUP on and waits. Ratios to it say how far each init is from that 
 Writes OUT/bench.json and, when matplotlib is importable, OUT/bench.png; prints a table.
 The start-up, the stops and the reaping are not whole commands (each is the time between
 two events inside a running sandbox), so they are timed here, from those events.
-Needs root, unshare and setpriv (util-linux), bash, runit's runsvdir/runsv and hyperfine
-on PATH, and psutil (the bench's venv has it).
+Needs root, unshare and setpriv (util-linux), bash, hyperfine on PATH, psutil (the bench's
+venv has it), and runit's programs as `make init` builds them (dist/runit, or
+MY_INIT_RUNIT), which the sandbox puts first on PATH.
 """
 
 import argparse
@@ -43,7 +44,7 @@ import time
 import sandbox
 from bench_measure import BenchError, hyperfine, process_memory
 from bench_report import markdown_table, ratio_cell, save_chart
-from paths import DIST, ROOT
+from paths import DIST, ROOT, RUNIT
 from waiting import sleep_until
 
 ORPHAN_COMM = "bench-orphan"
@@ -192,6 +193,7 @@ class Sandbox:
 
     def __enter__(self):
         sandbox.prepare(self.path("upper"), self.path("work"), hide=sandbox.BOOT_FILES)
+        sandbox.add_programs(self.path("upper"), RUNIT)  # the image's runit, not the host's
         for number in range(self.services):
             service = os.path.join(self.service_dir, "sleeper%d" % number)
             os.mkdir(service)
@@ -652,9 +654,11 @@ def main(argv=None, log=print):
     try:
         if os.geteuid() != 0:
             raise BenchError("must run as root (it creates PID and mount namespaces)")
-        for tool in ("unshare", "bash", "runsvdir", "runsv", "hyperfine"):
+        for tool in ("unshare", "bash", "hyperfine"):
             if not shutil.which(tool):
                 raise BenchError("%s not found on PATH" % tool)
+        if not os.access(os.path.join(RUNIT, "runsvdir"), os.X_OK):
+            raise BenchError("%s/runsvdir not found: run `make init` first" % RUNIT)
         default_inits = [name for name in INIT_ORDER if name != "compiled-dynamic" or args.dynamic_dist]
         wanted = [name for name in (args.inits.split(",") if args.inits else default_inits) if name]
         dist = os.path.abspath(args.dist)

@@ -17,6 +17,7 @@ PID namespace (the bench does, so that --exec-time records the init's own exec).
 """
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -50,6 +51,14 @@ def prepare(upper, work, hide=()):
     for name in hide:
         os.mknod(os.path.join(etc, name), stat.S_IFCHR | 0o600, os.makedev(0, 0))  # a whiteout
     return etc
+
+
+def add_programs(upper, directory):
+    """Copies DIRECTORY's files (links as links) into UPPER's sbin, the sandbox's /usr/sbin,
+    which comes before /usr/bin on CONTAINER_PATH: how the PID-1 suite and the bench run
+    the image's runit programs (dist/runit) rather than whatever runit the host has."""
+    for name in os.listdir(directory):
+        shutil.copy2(os.path.join(directory, name), os.path.join(upper, "sbin", name), follow_symlinks=False)
 
 
 def command(upper, work, init_argv, python=sys.executable, user=None, pid_namespace=True,

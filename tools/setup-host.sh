@@ -23,10 +23,10 @@ set -euo pipefail
 # shellcheck source=tools/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-# The tests' Debian packages. runit, tini, dumb-init: the PID-1 tests (and the bench);
-# debootstrap: `make base`; patchelf, ccache, gcc, patch, python3-venv, musl-tools, binutils:
-# `make init` (a static CPython built with musl-gcc, then Nuitka; build/pinned-venv.sh
-# patches Nuitka) and the test venv; procps, psmisc: the
+# The tests' Debian packages. tini, dumb-init: the bench; debootstrap: `make base`;
+# patchelf, ccache, gcc, patch, python3-venv, musl-tools, binutils, bzip2: `make init` (a
+# static CPython built with musl-gcc, then Nuitka; build/pinned-venv.sh patches Nuitka;
+# runit's programs from BusyBox's .tar.bz2) and the test venv; procps, psmisc: the
 # process tools the tests call; locales: a non-UTF-8 locale for tests/build (localedef);
 # openssh-client: the ssh tests; podman: the Podman image tests; busybox-static: the static
 # program tools/setup-podman.sh runs to try Podman's runtime; ca-certificates: HTTPS to
@@ -34,8 +34,8 @@ set -euo pipefail
 # docker-registry, buildah, skopeo: the release rehearsal (a registry on 127.0.0.1, `make
 # release`'s manifest lists); catatonit: the pause image `podman kube play` builds for its
 # pods (tests/image/test_kube.py).
-test_packages=(runit tini dumb-init debootstrap patchelf ccache procps psmisc locales openssh-client
-    ca-certificates make gcc patch python3-venv podman busybox-static musl-tools binutils hyperfine
+test_packages=(tini dumb-init debootstrap patchelf ccache procps psmisc locales openssh-client
+    ca-certificates make gcc patch python3-venv podman busybox-static musl-tools binutils bzip2 hyperfine
     docker-registry buildah skopeo catatonit)
 
 is_root() {

@@ -89,10 +89,7 @@ class InitRun:
         sandbox.prepare(self.upper, self.work)
         self.etc = self.upper / "etc"
         self.sbin = self.upper / "sbin"  # seen as /usr/sbin
-        # The image's runit programs, found first on the container's PATH.
-        runit = os.path.join(variant.init_root, "runit")
-        for name in os.listdir(runit):
-            shutil.copy2(os.path.join(runit, name), self.sbin / name, follow_symlinks=False)
+        sandbox.add_programs(self.upper, os.path.join(variant.init_root, "runit"))
         self.run_dir = self.upper / "run"  # seen as /run (root's, 0755, as a fresh tmpfs)
         self.process = None
         self.stdout = self.stderr = None

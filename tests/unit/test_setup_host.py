@@ -14,9 +14,9 @@ from paths import ROOT
 SETUP_HOST = os.path.join(ROOT, "tools", "setup-host.sh")
 # What the script itself runs, besides the fakes.
 HOST_TOOLS = ["bash", "dirname", "setsid", "tail", "sleep", "grep", "cat", "mkdir", "touch", "sed", "mktemp", "cp", "rm", "chmod"]
-TEST_PACKAGES = ["runit", "tini", "dumb-init", "debootstrap", "patchelf", "ccache", "procps", "psmisc", "locales",
+TEST_PACKAGES = ["tini", "dumb-init", "debootstrap", "patchelf", "ccache", "procps", "psmisc", "locales",
                  "openssh-client", "ca-certificates", "make", "gcc", "patch", "python3-venv", "podman", "busybox-static",
-                 "musl-tools", "binutils", "hyperfine", "docker-registry", "buildah", "skopeo", "catatonit"]
+                 "musl-tools", "binutils", "bzip2", "hyperfine", "docker-registry", "buildah", "skopeo", "catatonit"]
 
 
 @pytest.fixture
@@ -82,19 +82,19 @@ def test_a_ready_machine_installs_nothing(host):
 
 def test_missing_packages_are_installed_as_root(host, tmp_path):
     containers_conf = tmp_path / "containers.conf"
-    result = host("test", missing=("runit", "podman"), env={"CONTAINERS_CONF": str(containers_conf)})
+    result = host("test", missing=("tini", "podman"), env={"CONTAINERS_CONF": str(containers_conf)})
     assert result.returncode == 0, result.stderr
     calls = host.calls.read_text().splitlines()
     assert "apt-get update -qq" in calls
-    assert "apt-get install -y -qq --no-install-recommends runit podman" in calls
+    assert "apt-get install -y -qq --no-install-recommends tini podman" in calls
     assert [call for call in calls if call.startswith("dpkg-query ")] == [
         "dpkg-query -W -f ${Package}=${db:Status-Abbrev}  " + " ".join(TEST_PACKAGES)]
-    assert "*** installing runit podman" in result.stdout
+    assert "*** installing tini podman" in result.stdout
     assert containers_conf.read_text() == "\n[containers]\ndefault_ulimits = []\n"
     # Podman's set-up ran after the install, and tried a container.
     podman_calls = [call for call in calls if call.startswith("podman ")]
     assert len(podman_calls) == 1 and podman_calls[0].startswith("podman run --rm --network none --rootfs ")
-    assert calls.index(podman_calls[0]) > calls.index("apt-get install -y -qq --no-install-recommends runit podman")
+    assert calls.index(podman_calls[0]) > calls.index("apt-get install -y -qq --no-install-recommends tini podman")
 
 
 def test_without_docker_docker_io_comes_with_the_other_packages(host, tmp_path):
