@@ -25,6 +25,7 @@ COPY build/static/ /src/build/static/
 RUN bash /src/build/static-python.sh /opt/static-python/python && rm -rf /opt/static-python/sources
 # After CPython (minutes; an hour under emulation), so that a change here keeps that layer.
 COPY build/static-runit.sh /src/build/
+COPY build/busybox/ /src/build/busybox/
 RUN STATIC_SOURCES=/tmp/sources bash /src/build/static-runit.sh /out/runit && rm -rf /tmp/sources /out/runit.stamp
 COPY build/ /src/build/
 COPY init/ /src/init/

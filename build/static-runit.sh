@@ -20,13 +20,16 @@
 # - SHOW_USAGE: `sv` without arguments says how to call it (and exits 1); BUSYBOX: the
 #   program run by its own name lists its applets (`--list`), which this build checks.
 # - STATIC with musl-gcc: no ELF interpreter and no shared library, like my_init.
+# - build/busybox/sv-wait-implies-verbose.patch (every build/busybox/*.patch is applied): in runit's sv, -w implies -v, so
+#   `sv -w 5 down S` waits until S is down; BusyBox's sv waits only with -v (for up,
+#   down, ...), which scripts written for runit do not pass. One line of sv.c.
 # - SOURCE_DATE_EPOCH from the tarball's own date: the build time BusyBox prints is the
 #   same on every build machine.
 #
 # Env: CC (default musl-gcc), STATIC_RUNIT_WORK (scratch, default: a temporary directory),
 # STATIC_SOURCES (where build/debian-source.sh keeps the fetched tarball; default: OUTDIR's
 # parent's sources/).
-# Needs musl-gcc (Debian: musl-tools), make, bzip2 and apt-get (fetch).
+# Needs musl-gcc (Debian: musl-tools), make, bzip2, patch and apt-get (fetch).
 set -euo pipefail
 
 # shellcheck source=build/common.sh
@@ -42,6 +45,7 @@ cc=${CC:-musl-gcc}
 command -v "$cc" >/dev/null 2>&1 || die "the C compiler '$cc' is not installed (Debian: apt-get install musl-tools)"
 command -v make >/dev/null 2>&1 || die "make is not installed"
 command -v bzip2 >/dev/null 2>&1 || die "bzip2 is not installed (BusyBox's tarball is .tar.bz2)"
+command -v patch >/dev/null 2>&1 || die "patch is not installed"
 package=${BUSYBOX_SOURCE_PACKAGE:-$DEFAULT_BUSYBOX_SOURCE_PACKAGE}
 sha256=${BUSYBOX_SOURCE_SHA256:-$DEFAULT_BUSYBOX_SOURCE_SHA256}
 program=runit-busybox
@@ -50,7 +54,8 @@ enabled=(STATIC SHOW_USAGE BUSYBOX RUNSVDIR RUNSV SV SVLOGD CHPST SH_IS_NONE)
 # allnoconfig still picks a choice's first answer: `sh` would be BusyBox's ash.
 disabled=(SH_IS_ASH)
 
-stamp=$(cksum <"${BASH_SOURCE[0]}" | cut -d' ' -f1)-$sha256-$("$cc" -dumpversion)
+patches=("$build_dir"/busybox/*.patch)
+stamp=$(cat "${BASH_SOURCE[0]}" "${patches[@]}" | cksum | cut -d' ' -f1)-$sha256-$("$cc" -dumpversion)
 if [ "$(cat "$outdir.stamp" 2>/dev/null)" = "$stamp" ] && [ -x "$outdir/$program" ]; then
     exit 0
 fi
@@ -68,6 +73,10 @@ rm -rf "$src"
 mkdir -p "$src"
 tar -xf "$tarball" -C "$src" --strip-components=1 || die "cannot unpack $tarball"
 [ -d "$src/runit" ] || die "$tarball holds no BusyBox source with runit applets (no runit/)"
+for patch_file in "${patches[@]}"; do
+    patch -d "$src" -p1 --forward --quiet <"$patch_file" >"$work/patch.log" 2>&1 ||
+        { cat "$work/patch.log" >&2; die "${patch_file##*/} does not apply to $package's source (another BusyBox release?)"; }
+done
 
 echo "*** building runit's programs (BusyBox's applets: ${applets[*]}; $package source, $cc)"
 make -C "$src" allnoconfig >"$work/config.log" 2>&1 || { tail -n 20 "$work/config.log" >&2; die "BusyBox's allnoconfig failed"; }
