@@ -143,7 +143,7 @@ release-rehearsal-arm64: venv
 	docker image inspect $(LOCAL_BASE)-amd64 >/dev/null 2>&1 || docker tag $(LOCAL_BASE) $(LOCAL_BASE)-amd64
 	ARCH=arm64 bash tools/make-base.sh $(LOCAL_BASE)-arm64
 	RELEASE_PLATFORMS=linux/amd64,linux/arm64 RELEASE_BASE='$(LOCAL_BASE)-{arch}' BUILDER_BASE='$(LOCAL_BASE)-{arch}' \
-	  PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) $(PYTEST) -v -o timeout=10800 tests/image/test_release.py
+	  PIP_CA_BUNDLE=$(PIP_CA_BUNDLE) $(PYTEST) -v -s -o timeout=10800 tests/image/test_release.py
 
 ## clean: remove dist/, build/out/ and the images `make build`, `make bench-image` and `make bench-compare` made
 clean:

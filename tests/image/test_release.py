@@ -110,6 +110,7 @@ def release(registry, docker_client, request, tmp_path_factory):
     if result.returncode != 0:
         pytest.fail("make release failed (%d):\n%s\n%s" % (result.returncode, result.stdout[-6000:], result.stderr[-4000:]))
     record_figure("make release (%s, %s)" % (short, ",".join(PLATFORMS)), "%.0f s" % seconds)
+    print(result.stdout)  # the digests pushed (seen with -s, as make release-rehearsal-arm64 runs it)
     repository = "%s/rehearsal/baseimage-centos" % registry
     made = {"short": short, "version": version, "out": out, "repository": repository, "output": result.stdout,
             "tag": "%s:%s-%s" % (repository, version, short)}
