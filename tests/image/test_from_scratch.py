@@ -123,8 +123,11 @@ def test_orphans_are_reaped(containers, scratch_image):
 
 
 def wait_until_running_sleep(container, timeout=15):
+    """Until a `sleep` program runs: a process whose command is sleep, not one whose
+    arguments mention it (the `sh -c "trap ...; sleep"` of a test exists before its trap)."""
     def sleeping():
-        return any("sleep" in row[-1] for row in container.top()["Processes"] or [])
+        return any(os.path.basename(row[-1].split()[0]) == "sleep" for row in container.top()["Processes"] or []
+                   if row[-1].split())
 
     sleep_until(sleeping, timeout, what=lambda: "the main command to run; logs:\n" + container.logs().decode())
 
