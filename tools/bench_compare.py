@@ -42,7 +42,6 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import stat
 import subprocess
 import sys
@@ -496,26 +495,17 @@ def publish_run(out, log):
 
 def main(argv=None, log=print):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    previous = {signum: signal.signal(signum, bench_image.raise_on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
-    try:
+
+    def work():
         if args.command == "start":
             start(args.init, args.image, args.run_id, args.number)
-            return 0
-        if args.command == "publish":
+        elif args.command == "publish":
             publish_run(args.out, log)
-            return 0
-        report = run(args, log)
-        write_outputs(report, args, log)
-    except (BenchError, OSError, ValueError, psutil.Error) as error:
-        print("bench-compare: %s" % error, file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("bench-compare: interrupted (its containers are removed)", file=sys.stderr)
-        return 130
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    return 0
+        else:
+            write_outputs(run(args, log), args, log)
+
+    code, _ = bench_image.run_guarded("bench-compare", work, (BenchError, OSError, ValueError, psutil.Error))
+    return code
 
 
 if __name__ == "__main__":

@@ -357,6 +357,24 @@ def raise_on_signal(signum, _frame):
     raise SystemExit(128 + signum)  # unwinds through `finally`: the containers are removed
 
 
+def run_guarded(name, work, errors):
+    """(exit code, WORK()'s result): WORK run with TERM and HUP unwinding it like Ctrl-C
+    (so its `finally` removes the containers); an error of ERRORS or an interrupt is one
+    line on stderr, prefixed NAME, and exit 1 or 130 with no result."""
+    previous = {signum: signal.signal(signum, raise_on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return 0, work()
+    except errors as error:
+        print("%s: %s" % (name, error), file=sys.stderr)
+        return 1, None
+    except KeyboardInterrupt:
+        print("%s: interrupted (its containers are removed)" % name, file=sys.stderr)
+        return 130, None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def run(args, log):
     check_image(args.image)
     base_image = resolve_base_image(args.image, args.base_image)
@@ -401,18 +419,9 @@ def run(args, log):
 
 def main(argv=None, log=print):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    previous = {signum: signal.signal(signum, raise_on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        report = run(args, log)
-    except (BenchError, OSError) as error:
-        print("bench-image: %s" % error, file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("bench-image: interrupted (its containers are removed)", file=sys.stderr)
-        return 130
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+    code, report = run_guarded("bench-image", lambda: run(args, log), (BenchError, OSError))
+    if code:
+        return code
     os.makedirs(args.out, exist_ok=True)
     text = table(report)
     heading = ("Idle containers, %d per variant, %s; cgroup v%s: anon = %s, current = %s"
