@@ -17,11 +17,12 @@
 #   BusyBox is in the image; the build checks the applet list.
 # - SV_DEFAULT_SERVICE_DIR=/etc/service: what Debian's runit patches sv to, and where this
 #   image keeps its services (BusyBox's default is /var/service).
-# - SHOW_USAGE: `sv` without arguments says how to call it (and exits 1); BUSYBOX: the
+# - SHOW_USAGE: `sv` without arguments says how to call it (and exits 100, as runit's
+#   sv does; the other programs exit 1); BUSYBOX: the
 #   program run by its own name lists its applets (`--list`), which this build checks.
 # - STATIC with musl-gcc: no ELF interpreter and no shared library, like my_init.
-# - build/busybox/sv-wait-implies-verbose.patch (every build/busybox/*.patch is applied): in runit's sv, -w implies -v, so
-#   `sv -w 5 down S` waits until S is down; BusyBox's sv waits only with -v (for up,
+# - build/busybox/sv-wait-implies-verbose.patch (every build/busybox/*.patch is applied):
+#   in runit's sv, -w implies -v, so `sv -w 5 down S` waits until S is down; BusyBox's sv waits only with -v (for up,
 #   down, ...), which scripts written for runit do not pass. One line of sv.c.
 # - SOURCE_DATE_EPOCH from the tarball's own date: the build time BusyBox prints is the
 #   same on every build machine.

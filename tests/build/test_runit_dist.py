@@ -20,6 +20,15 @@ def runit():
     return RUNIT
 
 
+@pytest.fixture
+def runit_root(runit, tmp_path):
+    """A root holding only the programs, in /usr/bin (no C library, no /proc)."""
+    if os.geteuid() != 0:
+        pytest.fail("chroot needs root")
+    shutil.copytree(runit, tmp_path / "usr" / "bin", symlinks=True)
+    return tmp_path
+
+
 def test_one_program_and_a_link_per_applet(runit):
     assert sorted(os.listdir(runit)) == sorted(APPLETS + [PROGRAM])
     for applet in APPLETS:
@@ -36,30 +45,24 @@ def test_the_program_is_static(runit):
                                                           text=True, check=True).stdout
 
 
-def test_each_name_runs_its_applet_in_an_empty_root(runit, tmp_path):
-    """In a root holding only the programs (no C library, no /proc), each name is its
-    applet: usage on stderr (exit 100 for sv, as runit's sv; 1 for the others)."""
-    if os.geteuid() != 0:
-        pytest.fail("chroot needs root")
-    shutil.copytree(runit, tmp_path / "usr" / "bin", symlinks=True)
+def test_each_name_runs_its_applet_in_an_empty_root(runit_root):
+    """In a root holding only the programs, each name is its applet: usage on stderr
+    (exit 100 for sv, as runit's sv; 1 for the others)."""
     for applet in APPLETS:
-        result = subprocess.run(["chroot", str(tmp_path), "/usr/bin/" + applet], capture_output=True, text=True,
+        result = subprocess.run(["chroot", str(runit_root), "/usr/bin/" + applet], capture_output=True, text=True,
                                 timeout=30, check=False)
         assert result.returncode == (100 if applet == "sv" else 1), (applet, result)
         assert "Usage: %s " % applet in result.stderr, (applet, result.stderr)
 
 
-def test_sv_looks_in_etc_service_by_default(runit, tmp_path):
+def test_sv_looks_in_etc_service_by_default(runit_root):
     """`sv status NAME` finds /etc/service/NAME (Debian runit's default, not BusyBox's
     /var/service): with no runsv there, sv gets as far as its supervise/ directory."""
-    if os.geteuid() != 0:
-        pytest.fail("chroot needs root")
-    shutil.copytree(runit, tmp_path / "usr" / "bin", symlinks=True)
-    (tmp_path / "etc" / "service" / "thing").mkdir(parents=True)
-    (tmp_path / "var" / "service" / "other").mkdir(parents=True)
+    (runit_root / "etc" / "service" / "thing").mkdir(parents=True)
+    (runit_root / "var" / "service" / "other").mkdir(parents=True)
 
     def status(name):
-        return subprocess.run(["chroot", str(tmp_path), "/usr/bin/sv", "status", name], capture_output=True,
+        return subprocess.run(["chroot", str(runit_root), "/usr/bin/sv", "status", name], capture_output=True,
                               text=True, timeout=30, check=False,
                               env={"PATH": os.environ["PATH"]})  # no SVDIR
 
